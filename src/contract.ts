@@ -1,0 +1,93 @@
+// The contract between the action, the credential Lambda and the infrastructure
+// (see docs/architecture.md). Every part imports these names from here, so they cannot drift.
+
+/** The IAM path managed users live under, unless configured otherwise. */
+export const DEFAULT_IAM_PATH = '/iam-gitops/';
+
+/** Tag keys with this prefix are reserved for iam-gitops; roster files may not set them. */
+export const RESERVED_TAG_PREFIX = 'iam-gitops:';
+
+/** `<owner>/<repo>` of the repository whose roster manages the user. Scope marker. */
+export const TAG_MANAGED_BY = 'iam-gitops:managed-by';
+/** Where the Lambda sends sign-in details. */
+export const TAG_EMAIL = 'iam-gitops:email';
+/** Set by the action to ask the Lambda for new credentials; value: ISO time and run id. */
+export const TAG_CREDENTIALS_REQUESTED = 'iam-gitops:credentials-requested';
+/** Set by the Lambda after a successful email; value: the id of the event it answered. */
+export const TAG_CREDENTIALS_SENT = 'iam-gitops:credentials-sent';
+/** Set when a user is offboarded with on-remove: disable; value: ISO time. */
+export const TAG_DISABLED_AT = 'iam-gitops:disabled-at';
+
+/** Tag keys the action itself writes on a user (the Lambda's own marker is not among them). */
+export const ACTION_OWNED_TAG_KEYS: readonly string[] = [TAG_MANAGED_BY, TAG_EMAIL];
+
+/** IAM's own limits, from the IAM User Guide ("IAM and AWS STS quotas"). */
+export const IAM_LIMITS = {
+  userNameMaxLength: 64,
+  userNamePattern: /^[\w+=,.@-]+$/,
+  tagsPerUser: 50,
+  tagKeyMaxLength: 128,
+  tagValueMaxLength: 256,
+  groupsPerUser: 10,
+  managedPoliciesPerUser: 10,
+  pathMaxLength: 512,
+} as const;
+
+/** Names the project in every AWS call's user agent, so CloudTrail shows who called. */
+export const USER_AGENT_PRODUCT = 'iam-gitops';
+
+/**
+ * AWS managed policy that lets a user change their own password. The AWS console attaches it
+ * when it creates a user who must reset the password at first sign-in; the API does not, so
+ * the plan attaches it to every user with `console: true` (counted in IAM's 10-policy limit).
+ */
+export const CHANGE_PASSWORD_POLICY_ARN = 'arn:aws:iam::aws:policy/IAMUserChangePassword';
+
+/**
+ * The IAM actions the apply role's calls need on users under the managed path, by the part of
+ * the product that makes them. The infrastructure grants exactly these and its tests check them.
+ */
+export const APPLY_USER_ACTIONS = {
+  core: [
+    'iam:CreateUser',
+    'iam:TagUser',
+    'iam:UntagUser',
+    'iam:AttachUserPolicy',
+    'iam:DetachUserPolicy',
+    'iam:PutUserPermissionsBoundary',
+    'iam:DeleteUserPermissionsBoundary',
+  ],
+  /** Resource is the group, not the user. */
+  groupMembership: ['iam:AddUserToGroup', 'iam:RemoveUserFromGroup'],
+  offboarding: [
+    'iam:GetLoginProfile',
+    'iam:DeleteLoginProfile',
+    'iam:ListAccessKeys',
+    'iam:UpdateAccessKey',
+    'iam:DeleteAccessKey',
+    'iam:ListSigningCertificates',
+    'iam:DeleteSigningCertificate',
+    'iam:ListSSHPublicKeys',
+    'iam:DeleteSSHPublicKey',
+    'iam:ListServiceSpecificCredentials',
+    'iam:DeleteServiceSpecificCredential',
+    'iam:ListMFADevices',
+    'iam:DeactivateMFADevice',
+    'iam:ListUserPolicies',
+    'iam:DeleteUserPolicy',
+    'iam:DeleteUser',
+  ],
+  /** Resource is the MFA device (`mfa/...`), not the user. */
+  offboardingMfa: ['iam:DeleteVirtualMFADevice'],
+  /** Read-only, account-wide (these actions take no resource). */
+  read: ['iam:GetAccountAuthorizationDetails'],
+} as const;
+
+/** Environment variables of the credential Lambda, read once at cold start. */
+export const LAMBDA_ENV = {
+  sender: 'SENDER_EMAIL',
+  managedPath: 'IAM_PATH',
+  topicArn: 'TOPIC_ARN',
+  emailDomain: 'EMAIL_DOMAIN',
+  signInUrl: 'SIGN_IN_URL',
+} as const;
