@@ -15,11 +15,19 @@ export const TAG_EMAIL = 'iam-gitops:email';
 export const TAG_CREDENTIALS_REQUESTED = 'iam-gitops:credentials-requested';
 /** Set by the Lambda after a successful email; value: the id of the event it answered. */
 export const TAG_CREDENTIALS_SENT = 'iam-gitops:credentials-sent';
+/** `true` or `false`: whether the user gets console access (the Lambda acts only on `true`). */
+export const TAG_CONSOLE = 'iam-gitops:console';
 /** Set when a user is offboarded with on-remove: disable; value: ISO time. */
 export const TAG_DISABLED_AT = 'iam-gitops:disabled-at';
 
 /** Tag keys the action itself writes on a user (the Lambda's own marker is not among them). */
-export const ACTION_OWNED_TAG_KEYS: readonly string[] = [TAG_MANAGED_BY, TAG_EMAIL];
+export const ACTION_OWNED_TAG_KEYS: readonly string[] = [TAG_MANAGED_BY, TAG_EMAIL, TAG_CONSOLE];
+
+/**
+ * Tag slots kept free for the reserved tags (managed-by, email, console, credentials-requested,
+ * credentials-sent, disabled-at), so a roster file may set at most 50 - 6 tags of its own.
+ */
+export const RESERVED_TAG_SLOTS = 6;
 
 /** IAM's own limits, from the IAM User Guide ("IAM and AWS STS quotas"). */
 export const IAM_LIMITS = {
