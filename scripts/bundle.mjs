@@ -15,7 +15,11 @@ const ncc = join(root, 'node_modules', '.bin', 'ncc');
 const targets = {
   action: { entry: 'src/index.ts', out: 'dist', args: ['--source-map', '--license', 'licenses.txt'] },
   cli: { entry: 'src/cli.ts', out: 'dist/cli', args: ['--source-map'] },
-  lambda: { entry: 'lambda/src/index.ts', out: 'lambda/dist', args: ['--source-map', '--minify', '--license', 'licenses.txt'] },
+  lambda: {
+    entry: 'lambda/src/index.ts',
+    out: 'lambda/dist',
+    args: ['--source-map', '--minify', '--license', 'licenses.txt'],
+  },
 };
 
 const wanted = process.argv.slice(2);
@@ -32,7 +36,13 @@ for (const name of names) {
   }
   // ncc writes into the folder; clear the action's own files but keep dist/cli when only the action is built.
   if (name === 'action') {
-    for (const file of ['index.js', 'index.js.map', 'licenses.txt', 'sourcemap-register.cjs', 'package.json']) {
+    for (const file of [
+      'index.js',
+      'index.js.map',
+      'licenses.txt',
+      'sourcemap-register.cjs',
+      'package.json',
+    ]) {
       rmSync(join(root, target.out, file), { force: true });
     }
   } else {

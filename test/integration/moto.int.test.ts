@@ -1,5 +1,4 @@
-import { GetUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
-import { CreateUserCommand } from '@aws-sdk/client-iam';
+import { CreateUserCommand, GetUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { freshAccount } from '../support/aws.js';
 

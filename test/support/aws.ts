@@ -48,7 +48,8 @@ export async function freshAccount(endpoint = motoEndpoint()): Promise<TestAccou
     new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/test`, RoleSessionName: 'test' }),
   );
   const c = answer.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('STS returned no credentials');
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+    throw new Error('STS returned no credentials');
   const credentials = {
     accessKeyId: c.AccessKeyId,
     secretAccessKey: c.SecretAccessKey,

@@ -1,0 +1,91 @@
+// One plan change -> one IAM call. Answers that mean "already so" count as done, so an apply
+// that is re-run after a lost response or a crash converges instead of failing.
+import {
+  AddUserToGroupCommand,
+  AttachUserPolicyCommand,
+  CreateUserCommand,
+  DeleteUserPermissionsBoundaryCommand,
+  DetachUserPolicyCommand,
+  GetUserCommand,
+  type IAMClient,
+  PutUserPermissionsBoundaryCommand,
+  RemoveUserFromGroupCommand,
+  TagUserCommand,
+  UntagUserCommand,
+} from '@aws-sdk/client-iam';
+import type { Change } from '../plan/plan.js';
+
+export type ChangeResult = 'done' | 'already-done';
+
+function errorName(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : undefined;
+}
+
+export async function executeChange(iam: IAMClient, change: Change): Promise<ChangeResult> {
+  switch (change.kind) {
+    case 'create-user':
+      try {
+        await iam.send(
+          new CreateUserCommand({
+            UserName: change.user,
+            Path: change.path,
+            Tags: change.tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
+            ...(change.permissionsBoundary ? { PermissionsBoundary: change.permissionsBoundary } : {}),
+          }),
+        );
+        return 'done';
+      } catch (error) {
+        // A retried CreateUser whose first answer was lost: fine if the user is the one we made.
+        if (errorName(error) !== 'EntityAlreadyExists') throw error;
+        const existing = await iam.send(new GetUserCommand({ UserName: change.user }));
+        if (existing.User?.Path !== change.path) throw error;
+        return 'already-done';
+      }
+    case 'set-boundary':
+      await iam.send(
+        new PutUserPermissionsBoundaryCommand({
+          UserName: change.user,
+          PermissionsBoundary: change.policyArn,
+        }),
+      );
+      return 'done';
+    case 'remove-boundary':
+      await iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: change.user }));
+      return 'done';
+    case 'attach-policy':
+      await iam.send(new AttachUserPolicyCommand({ UserName: change.user, PolicyArn: change.policyArn }));
+      return 'done';
+    case 'detach-policy':
+      return ignoreNoSuchEntity(() =>
+        iam.send(new DetachUserPolicyCommand({ UserName: change.user, PolicyArn: change.policyArn })),
+      );
+    case 'add-to-group':
+      await iam.send(new AddUserToGroupCommand({ UserName: change.user, GroupName: change.group }));
+      return 'done';
+    case 'remove-from-group':
+      return ignoreNoSuchEntity(() =>
+        iam.send(new RemoveUserFromGroupCommand({ UserName: change.user, GroupName: change.group })),
+      );
+    case 'tag-user':
+      await iam.send(
+        new TagUserCommand({
+          UserName: change.user,
+          Tags: change.tags.map((t) => ({ Key: t.key, Value: t.value })),
+        }),
+      );
+      return 'done';
+    case 'untag-user':
+      await iam.send(new UntagUserCommand({ UserName: change.user, TagKeys: [...change.keys] }));
+      return 'done';
+  }
+}
+
+async function ignoreNoSuchEntity(call: () => Promise<unknown>): Promise<ChangeResult> {
+  try {
+    await call();
+    return 'done';
+  } catch (error) {
+    if (errorName(error) === 'NoSuchEntity') return 'already-done';
+    throw error;
+  }
+}

@@ -1,0 +1,195 @@
+// The decision: a pure function of (roster, snapshot, scope) -> plan. No I/O, no clock.
+import {
+  ACTION_OWNED_TAG_KEYS,
+  CHANGE_PASSWORD_POLICY_ARN,
+  TAG_CONSOLE,
+  TAG_EMAIL,
+  TAG_MANAGED_BY,
+} from '../contract.js';
+import type { IamSnapshot, IamUser } from '../iam/snapshot.js';
+import { positionFor } from '../roster/parse-user-file.js';
+import type { DesiredUser, Roster } from '../roster/roster.js';
+import { compareIssues, type RosterIssue } from '../roster/roster-issue.js';
+import type { Change, Plan, Scope, Tag, UnmanagedUser, UserPlan } from './plan.js';
+import { placementOf } from './scope.js';
+
+/** The tags iam-gitops keeps on a user: the file's own and the reserved ones the action owns. */
+export function desiredTags(user: DesiredUser, scope: Scope): Tag[] {
+  const tags: Tag[] = Object.entries(user.tags).map(([key, value]) => ({ key, value }));
+  tags.push({ key: TAG_MANAGED_BY, value: scope.repository });
+  tags.push({ key: TAG_CONSOLE, value: String(user.console) });
+  if (user.email !== undefined) tags.push({ key: TAG_EMAIL, value: user.email });
+  return tags;
+}
+
+/** Managed policies the user should hold: the file's, plus the right to change a console password. */
+export function desiredPolicies(user: DesiredUser): string[] {
+  const policies = [...user.policies];
+  if (user.console && !policies.includes(CHANGE_PASSWORD_POLICY_ARN))
+    policies.push(CHANGE_PASSWORD_POLICY_ARN);
+  return policies;
+}
+
+/** Tag keys iam-gitops may remove: any key but the reserved ones it does not own (the Lambda's marker, a re-send request). */
+function isRemovableTag(key: string): boolean {
+  if (key.toLowerCase().startsWith('aws:')) return false;
+  if (key.startsWith('iam-gitops:')) return ACTION_OWNED_TAG_KEYS.includes(key);
+  return true;
+}
+
+function issueAt(user: DesiredUser, field: string, message: string): RosterIssue {
+  return { file: user.source.file, field, ...positionFor(user.source.positions, field), message };
+}
+
+function referenceErrors(
+  user: DesiredUser,
+  snapshot: { groups: Set<string>; policies: Set<string> },
+): RosterIssue[] {
+  const errors: RosterIssue[] = [];
+  user.groups.forEach((group, index) => {
+    if (!snapshot.groups.has(group)) {
+      errors.push(
+        issueAt(
+          user,
+          `groups.${index}`,
+          `group "${group}" does not exist in IAM (groups are not created by iam-gitops)`,
+        ),
+      );
+    }
+  });
+  user.policies.forEach((arn, index) => {
+    if (!snapshot.policies.has(arn))
+      errors.push(issueAt(user, `policies.${index}`, `managed policy ${arn} does not exist`));
+  });
+  if (user.permissionsBoundary !== undefined && !snapshot.policies.has(user.permissionsBoundary)) {
+    errors.push(
+      issueAt(user, 'permissionsBoundary', `managed policy ${user.permissionsBoundary} does not exist`),
+    );
+  }
+  return errors;
+}
+
+/** Changes that turn `current` into `user`, in the order apply runs them. */
+export function diffUser(user: DesiredUser, current: IamUser, scope: Scope): Change[] {
+  const changes: Change[] = [];
+  const name = current.name;
+
+  const boundary = user.permissionsBoundary;
+  if (boundary !== undefined && current.permissionsBoundaryArn !== boundary) {
+    changes.push({ kind: 'set-boundary', user: name, policyArn: boundary });
+  } else if (boundary === undefined && current.permissionsBoundaryArn !== undefined) {
+    changes.push({ kind: 'remove-boundary', user: name, policyArn: current.permissionsBoundaryArn });
+  }
+
+  // Detach before attach and leave before join, so IAM's limits of 10 hold at every step.
+  const policies = desiredPolicies(user);
+  for (const arn of current.attachedPolicyArns) {
+    if (!policies.includes(arn)) changes.push({ kind: 'detach-policy', user: name, policyArn: arn });
+  }
+  for (const arn of policies) {
+    if (!current.attachedPolicyArns.includes(arn))
+      changes.push({ kind: 'attach-policy', user: name, policyArn: arn });
+  }
+  for (const group of current.groups) {
+    if (!user.groups.includes(group)) changes.push({ kind: 'remove-from-group', user: name, group });
+  }
+  for (const group of user.groups) {
+    if (!current.groups.includes(group)) changes.push({ kind: 'add-to-group', user: name, group });
+  }
+
+  const tags = desiredTags(user, scope);
+  const wanted = new Set(tags.map((tag) => tag.key));
+  const toSet = tags.filter((tag) => current.tags[tag.key] !== tag.value);
+  const toRemove = Object.keys(current.tags).filter((key) => !wanted.has(key) && isRemovableTag(key));
+  if (toSet.length > 0) changes.push({ kind: 'tag-user', user: name, tags: toSet });
+  if (toRemove.length > 0) changes.push({ kind: 'untag-user', user: name, keys: toRemove.sort() });
+  return changes;
+}
+
+function creation(user: DesiredUser, scope: Scope): Change[] {
+  const changes: Change[] = [
+    {
+      kind: 'create-user',
+      user: user.name,
+      path: scope.iamPath,
+      tags: desiredTags(user, scope),
+      permissionsBoundary: user.permissionsBoundary,
+    },
+  ];
+  for (const arn of desiredPolicies(user))
+    changes.push({ kind: 'attach-policy', user: user.name, policyArn: arn });
+  for (const group of user.groups) changes.push({ kind: 'add-to-group', user: user.name, group });
+  return changes;
+}
+
+export function planChanges(roster: Roster, snapshot: IamSnapshot, scope: Scope): Plan {
+  const known = { groups: new Set(snapshot.groups), policies: new Set(snapshot.policies) };
+  const byName = new Map<string, IamUser>();
+  for (const user of snapshot.users) byName.set(user.name.toLowerCase(), user);
+
+  const errors: RosterIssue[] = [];
+  const users: UserPlan[] = [];
+  const unchanged: string[] = [];
+  const claimed = new Set<string>();
+
+  for (const user of roster.users) {
+    const key = user.name.toLowerCase();
+    claimed.add(key);
+    const referenceIssues = referenceErrors(user, known);
+    errors.push(...referenceIssues);
+    const current = byName.get(key);
+    if (current === undefined) {
+      users.push({
+        user: user.name,
+        action: 'create',
+        file: user.source.file,
+        changes: creation(user, scope),
+      });
+      continue;
+    }
+    const placement = placementOf(current, scope);
+    if (placement !== 'managed') {
+      const owner = current.tags[TAG_MANAGED_BY];
+      const where =
+        placement === 'outside'
+          ? `outside the managed path ${scope.iamPath} (at ${current.path})`
+          : owner
+            ? `under ${scope.iamPath} but managed by ${owner}`
+            : `under ${scope.iamPath} without the ${TAG_MANAGED_BY} tag`;
+      errors.push(
+        issueAt(user, 'name', `an IAM user "${current.name}" already exists ${where}; it is not changed`),
+      );
+      continue;
+    }
+    if (current.name !== user.name) {
+      errors.push(
+        issueAt(
+          user,
+          'name',
+          `IAM holds this user as "${current.name}"; IAM names keep their case, so use that spelling`,
+        ),
+      );
+      continue;
+    }
+    const changes = diffUser(user, current, scope);
+    if (changes.length === 0) unchanged.push(user.name);
+    else users.push({ user: user.name, action: 'update', file: user.source.file, changes });
+  }
+
+  const offboard = snapshot.users
+    .filter((user) => placementOf(user, scope) === 'managed' && !claimed.has(user.name.toLowerCase()))
+    .map((user) => ({ user: user.name, arn: user.arn, reason: 'its roster file was removed' }));
+  const unmanaged: UnmanagedUser[] = snapshot.users
+    .filter((user) => placementOf(user, scope) === 'unmanaged' && !claimed.has(user.name.toLowerCase()))
+    .map((user) => ({ user: user.name, path: user.path, managedBy: user.tags[TAG_MANAGED_BY] }));
+
+  const byUser = (a: { user: string }, b: { user: string }) => a.user.localeCompare(b.user);
+  return {
+    scope,
+    users: users.sort((a, b) => (a.action === b.action ? byUser(a, b) : a.action === 'create' ? -1 : 1)),
+    unchanged: unchanged.sort(),
+    offboard: offboard.sort(byUser),
+    unmanaged: unmanaged.sort(byUser),
+    errors: errors.sort(compareIssues),
+  };
+}

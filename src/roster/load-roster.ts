@@ -1,0 +1,111 @@
+// Loads the users directory into a Roster, reporting every problem in every file at once.
+// No AWS call happens here: IAM's own limits are checked before anything is sent.
+import { basename, extname } from 'node:path';
+import { CHANGE_PASSWORD_POLICY_ARN, IAM_LIMITS } from '../contract.js';
+import { parseUserFile, positionFor } from './parse-user-file.js';
+import { readUserFiles } from './read-user-files.js';
+import type { DesiredUser, Roster } from './roster.js';
+import { compareIssues, type RosterIssue } from './roster-issue.js';
+import { EMAIL_PATTERN } from './user-schema.js';
+
+export interface LoadRosterOptions {
+  /** Absolute or cwd-relative path of the users directory. */
+  readonly usersDir: string;
+  /** How the directory is named in messages and annotations (relative to the repository root). */
+  readonly displayDir?: string;
+  /** When set, a console user without an email address is sent to `<name>@<emailDomain>`. */
+  readonly emailDomain?: string | undefined;
+}
+
+export type RosterResult =
+  | { readonly ok: true; readonly roster: Roster; readonly fileCount: number }
+  | { readonly ok: false; readonly issues: readonly RosterIssue[]; readonly fileCount: number };
+
+export async function loadRoster(options: LoadRosterOptions): Promise<RosterResult> {
+  const displayDir = options.displayDir ?? options.usersDir;
+  const raw = await readUserFiles(options.usersDir, displayDir);
+  const issues: RosterIssue[] = [...raw.issues];
+  const users: DesiredUser[] = [];
+
+  for (const file of raw.files) {
+    const parsed = parseUserFile(file.displayPath, file.text);
+    issues.push(...parsed.issues);
+    if (!parsed.user) continue;
+    const { user, positions } = parsed;
+    const at = (field: string) => ({ file: file.displayPath, field, ...positionFor(positions, field) });
+
+    const stem = basename(file.fileName, extname(file.fileName));
+    if (stem !== user.name) {
+      issues.push({
+        ...at('name'),
+        message: `must equal the file's name "${stem}" (the file is ${file.fileName})`,
+      });
+    }
+    const console = user.console ?? true;
+    const email = user.email ?? (EMAIL_PATTERN.test(user.name) ? user.name : undefined);
+    if (console && email === undefined && !options.emailDomain) {
+      issues.push({
+        ...at('name'),
+        field: 'email',
+        message:
+          'console access needs an email address: add `email:`, use an email address as the name, or set console: false',
+      });
+    }
+    const policies = user.policies ?? [];
+    if (
+      console &&
+      policies.length >= IAM_LIMITS.managedPoliciesPerUser &&
+      !policies.includes(CHANGE_PASSWORD_POLICY_ARN)
+    ) {
+      issues.push({
+        ...at('policies'),
+        message: `at most ${IAM_LIMITS.managedPoliciesPerUser - 1} policies for a console user: IAMUserChangePassword takes the 10th place`,
+      });
+    }
+    users.push({
+      name: user.name,
+      email,
+      groups: user.groups ?? [],
+      policies,
+      tags: user.tags ?? {},
+      console,
+      permissionsBoundary: user.permissionsBoundary,
+      adopt: user.adopt ?? false,
+      source: { file: file.displayPath, positions },
+    });
+  }
+
+  // IAM user names are unique regardless of case: two files may not claim one user.
+  const byName = new Map<string, DesiredUser[]>();
+  for (const user of users) {
+    const key = user.name.toLowerCase();
+    byName.set(key, [...(byName.get(key) ?? []), user]);
+  }
+  for (const same of byName.values()) {
+    if (same.length < 2) continue;
+    for (const user of same) {
+      const others = same.filter((other) => other !== user).map((other) => other.source.file);
+      issues.push({
+        file: user.source.file,
+        field: 'name',
+        ...positionFor(user.source.positions, 'name'),
+        message: `"${user.name}" is also claimed by ${others.join(', ')} (IAM user names are unique regardless of case)`,
+      });
+    }
+  }
+
+  const fileCount = raw.files.length + raw.issues.length;
+  if (issues.length === 0 && users.length === 0) {
+    // Never let an empty or mistyped directory read as "every user was removed".
+    issues.push({
+      file: displayDir,
+      field: '',
+      line: 1,
+      column: 1,
+      message:
+        'holds no user files (*.yaml, *.yml); an empty roster is refused so that it can never remove everyone',
+    });
+  }
+  if (issues.length > 0) return { ok: false, issues: issues.sort(compareIssues), fileCount };
+  return { ok: true, roster: { users }, fileCount };
+}

@@ -1,0 +1,112 @@
+// The one definition of a roster file. The validator uses it directly and
+// schema/user.schema.json is generated from it (scripts/generate-schema.ts), so editors and
+// the action agree on what a file may say.
+import { z } from 'zod';
+import { IAM_LIMITS, RESERVED_TAG_PREFIX, RESERVED_TAG_SLOTS } from '../contract.js';
+
+/** arn:aws:iam::aws:policy/Name or arn:aws:iam::123456789012:policy/path/Name (any AWS partition). */
+export const POLICY_ARN_PATTERN =
+  /^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
+/** IAM group names: 1-128 characters of [A-Za-z0-9+=,.@_-]. */
+export const GROUP_NAME_PATTERN = /^[\w+=,.@-]{1,128}$/;
+/** A pragmatic address check: one @, no spaces, a dot in the domain. SES does the rest. */
+export const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+/** IAM tag keys and values: letters, digits, spaces and _ . : / = + - @ (Unicode letters allowed). */
+const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+const tagKey = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(IAM_LIMITS.tagKeyMaxLength, `key must be at most ${IAM_LIMITS.tagKeyMaxLength} characters`)
+  .regex(TAG_CHARS, 'key may contain only letters, digits, spaces and _ . : / = + - @')
+  .refine((key) => !key.toLowerCase().startsWith('aws:'), 'keys starting with "aws:" are reserved by AWS')
+  .refine(
+    (key) => !key.toLowerCase().startsWith(RESERVED_TAG_PREFIX),
+    `keys starting with "${RESERVED_TAG_PREFIX}" are reserved for iam-gitops`,
+  );
+
+const tagValue = z
+  .string()
+  .max(IAM_LIMITS.tagValueMaxLength, `value must be at most ${IAM_LIMITS.tagValueMaxLength} characters`)
+  .regex(TAG_CHARS, 'value may contain only letters, digits, spaces and _ . : / = + - @');
+
+const policyArn = z
+  .string()
+  .regex(POLICY_ARN_PATTERN, 'must be a managed policy ARN (arn:aws:iam::ACCOUNT|aws:policy/NAME)');
+
+function unique<T>(items: readonly T[]): boolean {
+  return new Set(items.map((item) => String(item).toLowerCase())).size === items.length;
+}
+
+export const MAX_USER_TAGS = IAM_LIMITS.tagsPerUser - RESERVED_TAG_SLOTS;
+
+export const userFileSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(IAM_LIMITS.userNameMaxLength, `must be at most ${IAM_LIMITS.userNameMaxLength} characters`)
+      .regex(IAM_LIMITS.userNamePattern, 'may contain only letters, digits and + = , . @ _ -')
+      .describe('IAM user name; the file must be named <name>.yaml. An email address is recommended.'),
+    email: z
+      .string()
+      .regex(EMAIL_PATTERN, 'must be an email address')
+      .optional()
+      .describe('Where sign-in details are sent. Defaults to name when name is an email address.'),
+    groups: z
+      .array(z.string().regex(GROUP_NAME_PATTERN, 'must be an IAM group name'))
+      .max(IAM_LIMITS.groupsPerUser, `at most ${IAM_LIMITS.groupsPerUser} groups (an IAM limit)`)
+      .refine(unique, 'must not repeat (IAM group names ignore case)')
+      .optional()
+      .describe('Existing IAM groups the user belongs to.'),
+    policies: z
+      .array(policyArn)
+      .max(
+        IAM_LIMITS.managedPoliciesPerUser,
+        `at most ${IAM_LIMITS.managedPoliciesPerUser} managed policies (an IAM limit)`,
+      )
+      .refine(unique, 'must not repeat')
+      .optional()
+      .describe('Managed policy ARNs attached to the user directly.'),
+    tags: z
+      .record(tagKey, tagValue)
+      .refine(
+        (tags) => Object.keys(tags).length <= MAX_USER_TAGS,
+        `at most ${MAX_USER_TAGS} tags (IAM allows ${IAM_LIMITS.tagsPerUser}; ${RESERVED_TAG_SLOTS} are kept for iam-gitops)`,
+      )
+      .optional()
+      .describe('User tags. Keys may not start with aws: or iam-gitops:.'),
+    console: z
+      .boolean()
+      .optional()
+      .describe('Console access (default true): a login profile and a credentials email.'),
+    permissionsBoundary: policyArn.optional().describe('Managed policy ARN set as the permissions boundary.'),
+    adopt: z
+      .boolean()
+      .optional()
+      .describe('Take over an existing IAM user of this name that is outside the managed scope.'),
+  })
+  .strict();
+
+export type UserFile = z.infer<typeof userFileSchema>;
+
+/** The JSON Schema of a roster file, derived from userFileSchema. */
+export function userFileJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(userFileSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  const schema: Record<string, unknown> = {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://github.com/iam-gitops/iam-gitops/schema/user.schema.json',
+    title: 'iam-gitops user',
+    description: 'One IAM user managed by iam-gitops: users/<name>.yaml',
+    ...Object.fromEntries(Object.entries(generated).filter(([key]) => key !== '$schema')),
+  };
+  // Two rules zod expresses as refinements, which JSON Schema has words for.
+  const properties = schema.properties as Record<string, Record<string, unknown>>;
+  if (properties.tags) properties.tags.maxProperties = MAX_USER_TAGS;
+  if (properties.groups) properties.groups.uniqueItems = true;
+  if (properties.policies) properties.policies.uniqueItems = true;
+  return schema;
+}
