@@ -14,12 +14,9 @@ import {
   UntagUserCommand,
 } from '@aws-sdk/client-iam';
 import type { Change } from '../plan/plan.js';
+import { isAwsError } from './aws-error.js';
 
 export type ChangeResult = 'done' | 'already-done';
-
-function errorName(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : undefined;
-}
 
 export async function executeChange(iam: IAMClient, change: Change): Promise<ChangeResult> {
   switch (change.kind) {
@@ -36,7 +33,7 @@ export async function executeChange(iam: IAMClient, change: Change): Promise<Cha
         return 'done';
       } catch (error) {
         // A retried CreateUser whose first answer was lost: fine if the user is the one we made.
-        if (errorName(error) !== 'EntityAlreadyExists') throw error;
+        if (!isAwsError(error, 'EntityAlreadyExists')) throw error;
         const existing = await iam.send(new GetUserCommand({ UserName: change.user }));
         if (existing.User?.Path !== change.path) throw error;
         return 'already-done';
@@ -85,7 +82,7 @@ async function ignoreNoSuchEntity(call: () => Promise<unknown>): Promise<ChangeR
     await call();
     return 'done';
   } catch (error) {
-    if (errorName(error) === 'NoSuchEntity') return 'already-done';
+    if (isAwsError(error, 'NoSuchEntity')) return 'already-done';
     throw error;
   }
 }

@@ -10,6 +10,7 @@ import {
   type UserDetail,
 } from '@aws-sdk/client-iam';
 import { mapLimit } from '../util/map-limit.js';
+import { isAwsError } from './aws-error.js';
 import type { IamSnapshot, IamUser } from './snapshot.js';
 
 /** IAM's largest page. */
@@ -81,7 +82,7 @@ async function policyExists(iam: IAMClient, arn: string): Promise<boolean> {
     await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
     return true;
   } catch (error) {
-    if ((error as { name?: string }).name === 'NoSuchEntity') return false;
+    if (isAwsError(error, 'NoSuchEntity')) return false;
     throw error;
   }
 }

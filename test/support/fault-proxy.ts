@@ -1,0 +1,138 @@
+// A fault-injecting HTTP proxy between the AWS SDK and moto: throttling, 500s, dropped
+// connections and slow answers, decided per request. Used by the resilience tests.
+import { createServer, type IncomingMessage, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Fault =
+  | { readonly kind: 'throttle' }
+  | { readonly kind: 'server-error' }
+  /** The request reaches AWS, then the connection drops before the answer: the caller cannot know it worked. */
+  | { readonly kind: 'drop-after-forward' }
+  /** The connection drops before the request reaches AWS. */
+  | { readonly kind: 'drop' }
+  | { readonly kind: 'delay'; readonly ms: number };
+
+export interface ProxiedRequest {
+  /** The query-protocol action (`CreateUser`), or the JSON target, or the path. */
+  readonly action: string;
+  readonly body: string;
+}
+
+export type FaultRule = (request: ProxiedRequest, seen: number) => Fault | undefined;
+
+export interface FaultProxy {
+  readonly endpoint: string;
+  /** Every request that reached the proxy, in order, with the fault applied to it. */
+  readonly requests: { action: string; fault: Fault['kind'] | undefined; userAgent: string }[];
+  setRule(rule: FaultRule | undefined): void;
+  close(): Promise<void>;
+}
+
+function readBody(message: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    message.on('data', (chunk: Buffer) => chunks.push(chunk));
+    message.on('end', () => resolve(Buffer.concat(chunks)));
+    message.on('error', reject);
+  });
+}
+
+function actionOf(message: IncomingMessage, body: string): string {
+  const fromForm = /(?:^|&)Action=([^&]+)/.exec(body)?.[1];
+  if (fromForm) return decodeURIComponent(fromForm);
+  const target = message.headers['x-amz-target'];
+  if (typeof target === 'string') return target.split('.').pop() ?? target;
+  return `${message.method ?? 'GET'} ${message.url ?? '/'}`;
+}
+
+const THROTTLE_XML =
+  '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>';
+const SERVER_ERROR_XML =
+  '<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceFailure</Code><Message>injected failure</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>';
+
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const upstream = new URL(target);
+  let rule: FaultRule | undefined;
+  const requests: FaultProxy['requests'] = [];
+  const counts = new Map<string, number>();
+
+  const forward = (
+    message: IncomingMessage,
+    body: Buffer,
+  ): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> =>
+    new Promise((resolve, reject) => {
+      const outgoing = request(
+        {
+          hostname: upstream.hostname,
+          port: upstream.port,
+          path: message.url,
+          method: message.method,
+          headers: { ...message.headers, host: upstream.host },
+        },
+        async (answer) => {
+          const headers: Record<string, string> = {};
+          for (const [key, value] of Object.entries(answer.headers)) {
+            if (typeof value === 'string' && key !== 'transfer-encoding' && key !== 'connection')
+              headers[key] = value;
+          }
+          resolve({ status: answer.statusCode ?? 502, headers, body: await readBody(answer) });
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+
+  const server: Server = createServer(async (message, response) => {
+    const body = await readBody(message);
+    const action = actionOf(message, body.toString('utf8'));
+    const seen = (counts.get(action) ?? 0) + 1;
+    counts.set(action, seen);
+    const fault = rule?.({ action, body: body.toString('utf8') }, seen);
+    requests.push({
+      action,
+      fault: fault?.kind,
+      userAgent: `${message.headers['user-agent'] ?? ''} ${message.headers['x-amz-user-agent'] ?? ''}`,
+    });
+    try {
+      switch (fault?.kind) {
+        case 'throttle':
+          response.writeHead(400, { 'content-type': 'text/xml' }).end(THROTTLE_XML);
+          return;
+        case 'server-error':
+          response.writeHead(500, { 'content-type': 'text/xml' }).end(SERVER_ERROR_XML);
+          return;
+        case 'drop':
+          message.socket.destroy();
+          return;
+        case 'drop-after-forward':
+          await forward(message, body);
+          message.socket.destroy();
+          return;
+        case 'delay':
+          await new Promise((resolve) => setTimeout(resolve, fault.ms));
+          break;
+        case undefined:
+          break;
+      }
+      const answer = await forward(message, body);
+      response.writeHead(answer.status, answer.headers).end(answer.body);
+    } catch (error) {
+      response.writeHead(502).end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    setRule: (next) => {
+      rule = next;
+      counts.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
