@@ -30,17 +30,18 @@ export async function loadRoster(options: LoadRosterOptions): Promise<RosterResu
   for (const file of raw.files) {
     const parsed = parseUserFile(file.displayPath, file.text);
     issues.push(...parsed.issues);
-    if (!parsed.user) continue;
-    const { user, positions } = parsed;
+    const { positions } = parsed;
     const at = (field: string) => ({ file: file.displayPath, field, ...positionFor(positions, field) });
-
+    // Checked even when other fields are invalid, so that one run reports every problem.
     const stem = basename(file.fileName, extname(file.fileName));
-    if (stem !== user.name) {
+    if (parsed.name !== undefined && stem !== parsed.name) {
       issues.push({
         ...at('name'),
         message: `must equal the file's name "${stem}" (the file is ${file.fileName})`,
       });
     }
+    const { user } = parsed;
+    if (!user) continue;
     const console = user.console ?? true;
     const email = user.email ?? (EMAIL_PATTERN.test(user.name) ? user.name : undefined);
     if (console && email === undefined && !options.emailDomain) {

@@ -13,6 +13,8 @@ export type FieldPositions = ReadonlyMap<string, SourcePosition>;
 
 export interface ParsedUserFile {
   readonly user: UserFile | undefined;
+  /** The `name` field when it is a string, even if other fields are invalid, for cross-file checks. */
+  readonly name: string | undefined;
   readonly positions: FieldPositions;
   readonly issues: RosterIssue[];
 }
@@ -103,7 +105,8 @@ function describeTypeIssue(issue: z.core.$ZodIssueInvalidType): string {
 export function parseUserFile(file: string, text: string): ParsedUserFile {
   const lineCounter = new LineCounter();
   const positions = new Map<string, SourcePosition>();
-  const fail = (issues: RosterIssue[]): ParsedUserFile => ({ user: undefined, positions, issues });
+  let name: string | undefined;
+  const fail = (issues: RosterIssue[]): ParsedUserFile => ({ user: undefined, name, positions, issues });
 
   let documents: Document.Parsed[];
   try {
@@ -165,7 +168,9 @@ export function parseUserFile(file: string, text: string): ParsedUserFile {
     const message = error instanceof Error ? error.message : String(error);
     return fail([{ file, field: '', ...START, message: `YAML aliases refused: ${message}` }]);
   }
+  const rawName = (data as { name?: unknown }).name;
+  name = typeof rawName === 'string' ? rawName : undefined;
   const parsed = userFileSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) return fail(issuesFromSchema(parsed.error, file, positions));
-  return { user: parsed.data, positions, issues: [] };
+  return { user: parsed.data, name, positions, issues: [] };
 }
