@@ -23,7 +23,7 @@ export type FaultRule = (request: ProxiedRequest, seen: number) => Fault | undef
 export interface FaultProxy {
   readonly endpoint: string;
   /** Every request that reached the proxy, in order, with the fault applied to it. */
-  readonly requests: { action: string; fault: Fault['kind'] | undefined; userAgent: string }[];
+  readonly requests: { action: string; fault: Fault['kind'] | undefined; userAgent: string; at: number }[];
   setRule(rule: FaultRule | undefined): void;
   close(): Promise<void>;
 }
@@ -89,6 +89,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     counts.set(action, seen);
     const fault = rule?.({ action, body: body.toString('utf8') }, seen);
     requests.push({
+      at: Date.now(),
       action,
       fault: fault?.kind,
       userAgent: `${message.headers['user-agent'] ?? ''} ${message.headers['x-amz-user-agent'] ?? ''}`,
