@@ -2,7 +2,7 @@
 // No AWS call happens here: IAM's own limits are checked before anything is sent.
 import { basename, extname } from 'node:path';
 import { CHANGE_PASSWORD_POLICY_ARN, IAM_LIMITS } from '../contract.js';
-import { parseUserFile, positionFor } from './parse-user-file.js';
+import { type FieldPositions, parseUserFile, positionFor } from './parse-user-file.js';
 import { readUserFiles } from './read-user-files.js';
 import type { DesiredUser, Roster } from './roster.js';
 import { compareIssues, type RosterIssue } from './roster-issue.js';
@@ -26,6 +26,8 @@ export async function loadRoster(options: LoadRosterOptions): Promise<RosterResu
   const raw = await readUserFiles(options.usersDir, displayDir);
   const issues: RosterIssue[] = [...raw.issues];
   const users: DesiredUser[] = [];
+  // Every readable name, valid file or not, so a duplicate is reported alongside other problems.
+  const claims: { readonly name: string; readonly file: string; readonly positions: FieldPositions }[] = [];
 
   for (const file of raw.files) {
     const parsed = parseUserFile(file.displayPath, file.text);
@@ -40,6 +42,7 @@ export async function loadRoster(options: LoadRosterOptions): Promise<RosterResu
         message: `must equal the file's name "${stem}" (the file is ${file.fileName})`,
       });
     }
+    if (parsed.name !== undefined) claims.push({ name: parsed.name, file: file.displayPath, positions });
     const { user } = parsed;
     if (!user) continue;
     const console = user.console ?? true;
@@ -77,20 +80,20 @@ export async function loadRoster(options: LoadRosterOptions): Promise<RosterResu
   }
 
   // IAM user names are unique regardless of case: two files may not claim one user.
-  const byName = new Map<string, DesiredUser[]>();
-  for (const user of users) {
-    const key = user.name.toLowerCase();
-    byName.set(key, [...(byName.get(key) ?? []), user]);
+  const byName = new Map<string, (typeof claims)[number][]>();
+  for (const claim of claims) {
+    const key = claim.name.toLowerCase();
+    byName.set(key, [...(byName.get(key) ?? []), claim]);
   }
   for (const same of byName.values()) {
     if (same.length < 2) continue;
-    for (const user of same) {
-      const others = same.filter((other) => other !== user).map((other) => other.source.file);
+    for (const claim of same) {
+      const others = same.filter((other) => other !== claim).map((other) => other.file);
       issues.push({
-        file: user.source.file,
+        file: claim.file,
         field: 'name',
-        ...positionFor(user.source.positions, 'name'),
-        message: `"${user.name}" is also claimed by ${others.join(', ')} (IAM user names are unique regardless of case)`,
+        ...positionFor(claim.positions, 'name'),
+        message: `"${claim.name}" is also claimed by ${others.join(', ')} (IAM user names are unique regardless of case)`,
       });
     }
   }

@@ -98,7 +98,14 @@ function issuesFromSchema(error: z.ZodError, file: string, positions: FieldPosit
 
 function describeTypeIssue(issue: z.core.$ZodIssueInvalidType): string {
   if (issue.input === undefined) return `is required (a ${issue.expected})`;
-  const received = issue.input === null ? 'null' : Array.isArray(issue.input) ? 'a list' : typeof issue.input;
+  const received =
+    issue.input === null
+      ? 'null'
+      : Array.isArray(issue.input)
+        ? 'a list'
+        : typeof issue.input === 'object'
+          ? 'a map'
+          : typeof issue.input;
   return `must be a ${issue.expected === 'array' ? 'list' : issue.expected === 'record' ? 'map' : issue.expected}, not ${received}`;
 }
 

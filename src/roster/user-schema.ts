@@ -38,6 +38,9 @@ function unique<T>(items: readonly T[]): boolean {
   return new Set(items.map((item) => String(item).toLowerCase())).size === items.length;
 }
 
+/** Tag keys owned by AWS or iam-gitops, in any case; spelled without flags so JSON Schema can use it. */
+export const RESERVED_KEY_PATTERN = /^([aA][wW][sS]|[iI][aA][mM]-[gG][iI][tT][oO][pP][sS]):/;
+
 export const MAX_USER_TAGS = IAM_LIMITS.tagsPerUser - RESERVED_TAG_SLOTS;
 
 export const userFileSchema = z
@@ -103,9 +106,14 @@ export function userFileJsonSchema(): Record<string, unknown> {
     description: 'One IAM user managed by iam-gitops: users/<name>.yaml',
     ...Object.fromEntries(Object.entries(generated).filter(([key]) => key !== '$schema')),
   };
-  // Two rules zod expresses as refinements, which JSON Schema has words for.
+  // Rules zod expresses as refinements, which JSON Schema has words for. (Case-insensitive
+  // uniqueness of groups and the console rules stay with the validator: JSON Schema cannot say them.)
   const properties = schema.properties as Record<string, Record<string, unknown>>;
-  if (properties.tags) properties.tags.maxProperties = MAX_USER_TAGS;
+  if (properties.tags) {
+    properties.tags.maxProperties = MAX_USER_TAGS;
+    const names = properties.tags.propertyNames as Record<string, unknown> | undefined;
+    if (names) names.not = { pattern: RESERVED_KEY_PATTERN.source };
+  }
   if (properties.groups) properties.groups.uniqueItems = true;
   if (properties.policies) properties.policies.uniqueItems = true;
   return schema;
