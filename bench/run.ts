@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       `| \`node dist/index.js\` from spawn to its first AWS call | ${cold} ms |`,
       `| Action bundle (\`dist/index.js\`) | ${kib(join(root, 'dist', 'index.js'))} |`,
       `| CLI bundle (\`dist/cli/index.js\`) | ${kib(join(root, 'dist', 'cli', 'index.js'))} |`,
-      `| Lambda bundle (\`lambda/dist/index.js\`) | ${kib(join(root, 'lambda', 'dist', 'index.js'))} |`,
+      `| Lambda bundle (\`lambda/dist/index.mjs\`) | ${kib(join(root, 'lambda', 'dist', 'index.mjs'))} |`,
       '',
       failures.length === 0
         ? 'All targets met.'

@@ -48,14 +48,27 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: num
   throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms`);
 }
 
-export async function startMoto(options: { timeoutMs?: number } = {}): Promise<MotoServer> {
+export interface StartMotoOptions {
+  readonly timeoutMs?: number;
+  /**
+   * Load AWS managed policies (`arn:aws:iam::aws:policy/...`) into every account (default true).
+   * Off for servers whose sent mail is read: `/moto-api/data.json` serializes every model of
+   * every account, and about 1,300 managed policies per account make one read take seconds.
+   */
+  readonly managedPolicies?: boolean;
+}
+
+export async function startMoto(options: StartMotoOptions = {}): Promise<MotoServer> {
   if (!existsSync(motoServerBinary)) {
     throw new Error(`moto is not installed at ${motoServerBinary}: run \`npm run moto:install\``);
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
+  const env = { ...process.env };
+  if (options.managedPolicies ?? true) env.MOTO_IAM_LOAD_MANAGED_POLICIES = 'true';
+  else delete env.MOTO_IAM_LOAD_MANAGED_POLICIES;
   const child = spawn(motoServerBinary, ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,0 +1,46 @@
+// Who receives a user's sign-in details. The order is the contract's: the email tag, else the
+// user name when it is an address, else name@EMAIL_DOMAIN. No address is an outcome, not a crash.
+import { LAMBDA_ENV, TAG_EMAIL } from '../../src/contract.js';
+
+/**
+ * The WHATWG HTML "valid email address" rule (what `<input type=email>` accepts), with at least
+ * one dot in the domain: strict enough to refuse junk, loose enough for every real mailbox.
+ */
+const EMAIL_PATTERN =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+export function isEmailAddress(value: string): boolean {
+  return value.length <= 254 && EMAIL_PATTERN.test(value);
+}
+
+export type RecipientSource = 'email-tag' | 'user-name' | 'email-domain';
+
+export type Recipient =
+  | { readonly ok: true; readonly address: string; readonly source: RecipientSource }
+  | { readonly ok: false; readonly reason: string };
+
+export function resolveRecipient(
+  userName: string,
+  tags: Readonly<Record<string, string>>,
+  emailDomain: string | undefined,
+): Recipient {
+  const tagged = tags[TAG_EMAIL]?.trim();
+  if (tagged) {
+    // The tag is an explicit choice: if it is broken, falling back to another address could
+    // send the password somewhere the roster did not ask for.
+    return isEmailAddress(tagged)
+      ? { ok: true, address: tagged, source: 'email-tag' }
+      : { ok: false, reason: `the ${TAG_EMAIL} tag is not an email address` };
+  }
+  if (isEmailAddress(userName)) return { ok: true, address: userName, source: 'user-name' };
+  if (emailDomain !== undefined) {
+    const address = `${userName}@${emailDomain}`;
+    return isEmailAddress(address)
+      ? { ok: true, address, source: 'email-domain' }
+      : { ok: false, reason: `the user name does not make an email address with ${LAMBDA_ENV.emailDomain}` };
+  }
+  return {
+    ok: false,
+    reason: `no ${TAG_EMAIL} tag, the user name is not an email address and ${LAMBDA_ENV.emailDomain} is not set`,
+  };
+}
