@@ -47,6 +47,11 @@ export const SES_THROTTLING_BACKOFF: Backoff = { attempts: 4, baseDelayMs: 1_000
 export type IgnoredUser =
   /** GetUser shows a path outside the managed one. */
   | 'outside-path'
+  /**
+   * GetUser was refused: the Lambda's role may read only users under the managed path, so IAM
+   * answers AccessDenied for anyone else (a TagUser event cannot be filtered by path).
+   */
+  | 'not-readable'
   /** No managed-by tag: not a user of any roster. */
   | 'not-managed'
   /** The roster says `console: false`. */
@@ -70,7 +75,15 @@ export async function deliverCredentials(
   deps: DeliveryDependencies,
 ): Promise<DeliveryOutcome> {
   const { config, log } = deps;
-  const user = await getUser(request.userName, deps);
+  let user: UserRecord;
+  try {
+    user = await getUser(request.userName, deps);
+  } catch (error) {
+    // Retrying would only fill the dead-letter queue: the answer will not change.
+    if (isNamed(error, 'AccessDenied', 'AccessDeniedException'))
+      return { outcome: 'ignored', reason: 'not-readable' };
+    throw error;
+  }
 
   if (!user.path.startsWith(config.managedPath)) return { outcome: 'ignored', reason: 'outside-path' };
   const { tags } = user;

@@ -316,6 +316,18 @@ describe('deliverCredentials, users it leaves alone', () => {
     expect(sesMock.calls()).toHaveLength(0);
   });
 
+  it('ignores a user its role may not read (outside the path), without retrying', async () => {
+    iamMock
+      .on(GetUserCommand)
+      .rejects(Object.assign(new Error('not authorized to perform: iam:GetUser'), { name: 'AccessDenied' }));
+
+    const outcome = await deliverCredentials(createUser, deps);
+
+    expect(outcome).toEqual({ outcome: 'ignored', reason: 'not-readable' });
+    expect(iamCommands()).toEqual(['GetUserCommand']);
+    expect(sesMock.calls()).toHaveLength(0);
+  });
+
   it('answers a user marked for an earlier event', async () => {
     givenHappyAccount();
     givenUser(iamUser({ ...managedTags, [TAG_CREDENTIALS_SENT]: 'event-create-1' }));
