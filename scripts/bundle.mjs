@@ -5,7 +5,8 @@
 // dist/ is committed (the runner executes it); lambda/dist/ is built on demand (the CDK app, the
 // demo and the benchmarks build it) and ignored by git.
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -13,34 +14,48 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ncc = join(root, 'node_modules', '.bin', 'ncc');
 
-function nccBundle(entry, out, args) {
-  execFileSync(ncc, ['build', entry, '-o', out, '--quiet', ...args], { cwd: root, stdio: 'inherit' });
-  return join(out, 'index.js');
+/**
+ * ncc into a temporary folder, then copied into place: a failed build (ncc also type-checks
+ * every file tsconfig.json includes) leaves the committed bundle as it was.
+ */
+function nccBundle(entry, out, args, clear) {
+  const staging = mkdtempSync(join(tmpdir(), 'iam-gitops-bundle-'));
+  try {
+    execFileSync(ncc, ['build', entry, '-o', staging, '--quiet', ...args], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    clear();
+    cpSync(staging, join(root, out), { recursive: true });
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return join(root, out, 'index.js');
 }
 
 const targets = {
   action: {
     entry: 'src/index.ts',
-    build: () => {
-      // Keep dist/cli when only the action is rebuilt.
-      for (const file of [
-        'index.js',
-        'index.js.map',
-        'licenses.txt',
-        'sourcemap-register.cjs',
-        'package.json',
-      ]) {
-        rmSync(join(root, 'dist', file), { force: true });
-      }
-      return nccBundle('src/index.ts', 'dist', ['--source-map', '--license', 'licenses.txt']);
-    },
+    build: () =>
+      nccBundle('src/index.ts', 'dist', ['--source-map', '--license', 'licenses.txt'], () => {
+        // Keep dist/cli when only the action is rebuilt.
+        for (const file of [
+          'index.js',
+          'index.js.map',
+          'licenses.txt',
+          'sourcemap-register.cjs',
+          'package.json',
+        ]) {
+          rmSync(join(root, 'dist', file), { force: true });
+        }
+      }),
   },
   cli: {
     entry: 'src/cli.ts',
-    build: () => {
-      rmSync(join(root, 'dist', 'cli'), { recursive: true, force: true });
-      return nccBundle('src/cli.ts', 'dist/cli', ['--source-map']);
-    },
+    build: () =>
+      nccBundle('src/cli.ts', 'dist/cli', ['--source-map'], () =>
+        rmSync(join(root, 'dist', 'cli'), { recursive: true, force: true }),
+      ),
   },
   // esbuild: one ESM file (plus its source map, loaded by NODE_OPTIONS=--enable-source-maps) in
   // about a second, where ncc with minification took over a minute.

@@ -4,11 +4,12 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makePlan, validateRoster } from './commands/make-plan.js';
-import type { CoreSettings } from './commands/settings.js';
+import { type CoreSettings, DEFAULT_INVITE_EXPIRY_DAYS } from './commands/settings.js';
+import { findStaleInvites, renderStaleInvitesMarkdown } from './commands/stale-invites.js';
 import { DEFAULT_IAM_PATH } from './contract.js';
 import { applyPlan } from './iam/apply-plan.js';
 import { createIamClient } from './iam/iam-client.js';
-import { changeCount } from './plan/plan.js';
+import { changeCount, DEFAULT_MAX_REMOVALS, ON_REMOVE_MODES, type OnRemove } from './plan/plan.js';
 import { planToJson, renderPlanJson } from './plan/render-json.js';
 import { describeChange, renderApplyMarkdown, renderPlanMarkdown } from './plan/render-markdown.js';
 import { IAM_PATH_PATTERN, normalizeIamPath } from './plan/scope.js';
@@ -22,11 +23,12 @@ export const EXIT_FAILURE = 2;
 
 const USAGE = `iam-gitops ${VERSION}: GitOps for AWS IAM users
 
-Usage: iam-gitops <validate|plan|apply> [options]
+Usage: iam-gitops <validate|plan|apply|invites> [options]
 
   validate   check every roster file; no AWS call
   plan       show what apply would change in IAM
   apply      change IAM to match the roster
+  invites    report stale invitations (sign-in details never used)
 
 Options:
   --users-dir DIR      roster directory (default: users)
@@ -34,6 +36,10 @@ Options:
   --repository O/R     value of the managed-by tag (default: $GITHUB_REPOSITORY)
   --email-domain D     console users without an email get <name>@D
   --region R           AWS region for IAM (default: $AWS_REGION, else us-east-1)
+  --on-remove MODE     a managed user whose file is gone: disable (default) or delete
+  --max-removals N     refuse a plan that offboards more than N users (default: ${DEFAULT_MAX_REMOVALS})
+  --invite-expiry-days N  invites: stale after N days unused (default: ${DEFAULT_INVITE_EXPIRY_DAYS})
+  --expire-invites     invites: delete the login profile of each stale invitation
   --json               machine-readable output
   -h, --help           this text
   -v, --version        the version
@@ -65,13 +71,27 @@ function coreSettings(values: Record<string, unknown>, io: CliIo): CoreSettings 
     throw new UsageError(`--iam-path "${iamPath}" is not an IAM path like /iam-gitops/`);
   const repository =
     typeof values.repository === 'string' ? values.repository : (io.env.GITHUB_REPOSITORY ?? '');
+  const onRemove = typeof values['on-remove'] === 'string' ? values['on-remove'] : 'disable';
+  if (!(ON_REMOVE_MODES as readonly string[]).includes(onRemove))
+    throw new UsageError(`--on-remove must be one of ${ON_REMOVE_MODES.join(', ')} (got "${onRemove}")`);
   return {
     usersDir: resolve(usersDir),
     displayDir: usersDir,
     iamPath,
     repository,
     emailDomain: typeof values['email-domain'] === 'string' ? values['email-domain'] : undefined,
+    onRemove: onRemove as OnRemove,
+    maxRemovals: wholeNumber(values, 'max-removals', DEFAULT_MAX_REMOVALS, 0),
   };
+}
+
+function wholeNumber(values: Record<string, unknown>, name: string, fallback: number, min: number): number {
+  const text = values[name];
+  if (typeof text !== 'string') return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min))
+    throw new UsageError(`--${name} must be a whole number of at least ${min} (got "${text}")`);
+  return value;
 }
 
 function requireRepository(settings: CoreSettings): void {
@@ -94,6 +114,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         repository: { type: 'string' },
         'email-domain': { type: 'string' },
         region: { type: 'string' },
+        'on-remove': { type: 'string' },
+        'max-removals': { type: 'string' },
+        'invite-expiry-days': { type: 'string' },
+        'expire-invites': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -115,9 +139,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const command = positionals[0];
   const json = values.json === true;
   try {
-    if (positionals.length !== 1 || !['validate', 'plan', 'apply'].includes(command ?? '')) {
+    if (positionals.length !== 1 || !['validate', 'plan', 'apply', 'invites'].includes(command ?? '')) {
       throw new UsageError(
-        `expected one command: validate, plan or apply${command ? ` (got "${positionals.join(' ')}")` : ''}`,
+        `expected one command: validate, plan, apply or invites${command ? ` (got "${positionals.join(' ')}")` : ''}`,
       );
     }
     const settings = coreSettings(values, io);
@@ -147,6 +171,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         ? values.region
         : (io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1');
     const iam = createIamClient({ region, purpose: `cli-${command}` });
+    if (command === 'invites') {
+      const report = await findStaleInvites(iam, {
+        ...settings,
+        inviteExpiryDays: wholeNumber(values, 'invite-expiry-days', DEFAULT_INVITE_EXPIRY_DAYS, 1),
+        expireInvites: values['expire-invites'] === true,
+      });
+      io.out(json ? JSON.stringify(report, null, 2) : renderStaleInvitesMarkdown(report));
+      return EXIT_OK;
+    }
     const outcome = await makePlan(settings, iam);
     if (outcome.kind === 'invalid') {
       if (json)

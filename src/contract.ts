@@ -67,6 +67,11 @@ export const APPLY_USER_ACTIONS = {
   ],
   /** Resource is the group, not the user. */
   groupMembership: ['iam:AddUserToGroup', 'iam:RemoveUserFromGroup'],
+  /**
+   * Offboarding (src/iam/offboard-user.ts) and invitation expiry (src/commands/stale-invites.ts).
+   * `disable` deactivates what `delete` deletes: the Update* actions set Status=Inactive on access
+   * keys, signing certificates, SSH keys and service-specific credentials.
+   */
   offboarding: [
     'iam:GetLoginProfile',
     'iam:DeleteLoginProfile',
@@ -74,10 +79,13 @@ export const APPLY_USER_ACTIONS = {
     'iam:UpdateAccessKey',
     'iam:DeleteAccessKey',
     'iam:ListSigningCertificates',
+    'iam:UpdateSigningCertificate',
     'iam:DeleteSigningCertificate',
     'iam:ListSSHPublicKeys',
+    'iam:UpdateSSHPublicKey',
     'iam:DeleteSSHPublicKey',
     'iam:ListServiceSpecificCredentials',
+    'iam:UpdateServiceSpecificCredential',
     'iam:DeleteServiceSpecificCredential',
     'iam:ListMFADevices',
     'iam:DeactivateMFADevice',
@@ -87,6 +95,19 @@ export const APPLY_USER_ACTIONS = {
   ],
   /** Resource is the MFA device (`mfa/...`), not the user. */
   offboardingMfa: ['iam:DeleteVirtualMFADevice'],
+  /**
+   * Adoption (`adopt: true`) moves an existing user under the managed path with UpdateUser. IAM
+   * authorizes a path change against the user's current ARN, which is outside the managed path,
+   * as well as the new one; so this action cannot be limited to the managed path like the others.
+   * Grant it on users without a managed-by tag of another repository (the plan refuses to adopt
+   * those too), or leave it out to turn adoption off: the move then fails with AccessDenied.
+   */
+  adoption: ['iam:UpdateUser'],
+  /**
+   * The stale-invitation report reads PasswordLastUsed with ListUsers (PathPrefix = the managed
+   * path), which GetAccountAuthorizationDetails does not return. Account-wide: no resource.
+   */
+  invites: ['iam:ListUsers'],
   /** Read-only, account-wide (these actions take no resource). */
   read: ['iam:GetAccountAuthorizationDetails'],
 } as const;

@@ -5621,12 +5621,12 @@ __webpack_unused_export__ = CredentialReportNotPresentException$;
 __webpack_unused_export__ = CredentialReportNotReadyException;
 __webpack_unused_export__ = CredentialReportNotReadyException$;
 __webpack_unused_export__ = DeactivateMFADevice$;
-__webpack_unused_export__ = DeactivateMFADeviceCommand;
+exports.ShG = DeactivateMFADeviceCommand;
 __webpack_unused_export__ = DeactivateMFADeviceRequest$;
 __webpack_unused_export__ = DelegationPermission$;
 __webpack_unused_export__ = DelegationRequest$;
 __webpack_unused_export__ = DeleteAccessKey$;
-__webpack_unused_export__ = DeleteAccessKeyCommand;
+exports.yq0 = DeleteAccessKeyCommand;
 __webpack_unused_export__ = DeleteAccessKeyRequest$;
 __webpack_unused_export__ = DeleteAccountAlias$;
 __webpack_unused_export__ = DeleteAccountAliasCommand;
@@ -5645,7 +5645,7 @@ __webpack_unused_export__ = DeleteInstanceProfile$;
 __webpack_unused_export__ = DeleteInstanceProfileCommand;
 __webpack_unused_export__ = DeleteInstanceProfileRequest$;
 __webpack_unused_export__ = DeleteLoginProfile$;
-__webpack_unused_export__ = DeleteLoginProfileCommand;
+exports.r34 = DeleteLoginProfileCommand;
 __webpack_unused_export__ = DeleteLoginProfileRequest$;
 __webpack_unused_export__ = DeleteOpenIDConnectProvider$;
 __webpack_unused_export__ = DeleteOpenIDConnectProviderCommand;
@@ -5669,7 +5669,7 @@ __webpack_unused_export__ = DeleteSAMLProvider$;
 __webpack_unused_export__ = DeleteSAMLProviderCommand;
 __webpack_unused_export__ = DeleteSAMLProviderRequest$;
 __webpack_unused_export__ = DeleteSSHPublicKey$;
-__webpack_unused_export__ = DeleteSSHPublicKeyCommand;
+exports.JGD = DeleteSSHPublicKeyCommand;
 __webpack_unused_export__ = DeleteSSHPublicKeyRequest$;
 __webpack_unused_export__ = DeleteServerCertificate$;
 __webpack_unused_export__ = DeleteServerCertificateCommand;
@@ -5679,22 +5679,22 @@ __webpack_unused_export__ = DeleteServiceLinkedRoleCommand;
 __webpack_unused_export__ = DeleteServiceLinkedRoleRequest$;
 __webpack_unused_export__ = DeleteServiceLinkedRoleResponse$;
 __webpack_unused_export__ = DeleteServiceSpecificCredential$;
-__webpack_unused_export__ = DeleteServiceSpecificCredentialCommand;
+exports.$94 = DeleteServiceSpecificCredentialCommand;
 __webpack_unused_export__ = DeleteServiceSpecificCredentialRequest$;
 __webpack_unused_export__ = DeleteSigningCertificate$;
-__webpack_unused_export__ = DeleteSigningCertificateCommand;
+exports.jPg = DeleteSigningCertificateCommand;
 __webpack_unused_export__ = DeleteSigningCertificateRequest$;
 __webpack_unused_export__ = DeleteUser$;
-__webpack_unused_export__ = DeleteUserCommand;
+exports.O56 = DeleteUserCommand;
 __webpack_unused_export__ = DeleteUserPermissionsBoundary$;
 exports.k2n = DeleteUserPermissionsBoundaryCommand;
 __webpack_unused_export__ = DeleteUserPermissionsBoundaryRequest$;
 __webpack_unused_export__ = DeleteUserPolicy$;
-__webpack_unused_export__ = DeleteUserPolicyCommand;
+exports.QJ2 = DeleteUserPolicyCommand;
 __webpack_unused_export__ = DeleteUserPolicyRequest$;
 __webpack_unused_export__ = DeleteUserRequest$;
 __webpack_unused_export__ = DeleteVirtualMFADevice$;
-__webpack_unused_export__ = DeleteVirtualMFADeviceCommand;
+exports.Oem = DeleteVirtualMFADeviceCommand;
 __webpack_unused_export__ = DeleteVirtualMFADeviceRequest$;
 __webpack_unused_export__ = DeletionTaskFailureReasonType$;
 __webpack_unused_export__ = DeletionTaskStatusType;
@@ -5810,7 +5810,7 @@ __webpack_unused_export__ = GetInstanceProfileCommand;
 __webpack_unused_export__ = GetInstanceProfileRequest$;
 __webpack_unused_export__ = GetInstanceProfileResponse$;
 __webpack_unused_export__ = GetLoginProfile$;
-__webpack_unused_export__ = GetLoginProfileCommand;
+exports.aZV = GetLoginProfileCommand;
 __webpack_unused_export__ = GetLoginProfileRequest$;
 __webpack_unused_export__ = GetLoginProfileResponse$;
 __webpack_unused_export__ = GetMFADevice$;
@@ -5906,7 +5906,7 @@ __webpack_unused_export__ = KeyPairMismatchException$;
 __webpack_unused_export__ = LimitExceededException;
 __webpack_unused_export__ = LimitExceededException$;
 __webpack_unused_export__ = ListAccessKeys$;
-__webpack_unused_export__ = ListAccessKeysCommand;
+exports.Qxm = ListAccessKeysCommand;
 __webpack_unused_export__ = ListAccessKeysRequest$;
 __webpack_unused_export__ = ListAccessKeysResponse$;
 __webpack_unused_export__ = ListAccountAliases$;
@@ -5962,7 +5962,7 @@ __webpack_unused_export__ = ListMFADeviceTagsCommand;
 __webpack_unused_export__ = ListMFADeviceTagsRequest$;
 __webpack_unused_export__ = ListMFADeviceTagsResponse$;
 __webpack_unused_export__ = ListMFADevices$;
-__webpack_unused_export__ = ListMFADevicesCommand;
+exports.UxV = ListMFADevicesCommand;
 __webpack_unused_export__ = ListMFADevicesRequest$;
 __webpack_unused_export__ = ListMFADevicesResponse$;
 __webpack_unused_export__ = ListOpenIDConnectProviderTags$;
@@ -6015,7 +6015,7 @@ __webpack_unused_export__ = ListSAMLProvidersCommand;
 __webpack_unused_export__ = ListSAMLProvidersRequest$;
 __webpack_unused_export__ = ListSAMLProvidersResponse$;
 __webpack_unused_export__ = ListSSHPublicKeys$;
-__webpack_unused_export__ = ListSSHPublicKeysCommand;
+exports.pmF = ListSSHPublicKeysCommand;
 __webpack_unused_export__ = ListSSHPublicKeysRequest$;
 __webpack_unused_export__ = ListSSHPublicKeysResponse$;
 __webpack_unused_export__ = ListServerCertificateTags$;
@@ -6027,15 +6027,15 @@ __webpack_unused_export__ = ListServerCertificatesCommand;
 __webpack_unused_export__ = ListServerCertificatesRequest$;
 __webpack_unused_export__ = ListServerCertificatesResponse$;
 __webpack_unused_export__ = ListServiceSpecificCredentials$;
-__webpack_unused_export__ = ListServiceSpecificCredentialsCommand;
+exports.HsU = ListServiceSpecificCredentialsCommand;
 __webpack_unused_export__ = ListServiceSpecificCredentialsRequest$;
 __webpack_unused_export__ = ListServiceSpecificCredentialsResponse$;
 __webpack_unused_export__ = ListSigningCertificates$;
-__webpack_unused_export__ = ListSigningCertificatesCommand;
+exports.BIy = ListSigningCertificatesCommand;
 __webpack_unused_export__ = ListSigningCertificatesRequest$;
 __webpack_unused_export__ = ListSigningCertificatesResponse$;
 __webpack_unused_export__ = ListUserPolicies$;
-__webpack_unused_export__ = ListUserPoliciesCommand;
+exports.Lt8 = ListUserPoliciesCommand;
 __webpack_unused_export__ = ListUserPoliciesRequest$;
 __webpack_unused_export__ = ListUserPoliciesResponse$;
 __webpack_unused_export__ = ListUserTags$;
@@ -6043,7 +6043,7 @@ __webpack_unused_export__ = ListUserTagsCommand;
 __webpack_unused_export__ = ListUserTagsRequest$;
 __webpack_unused_export__ = ListUserTagsResponse$;
 __webpack_unused_export__ = ListUsers$;
-__webpack_unused_export__ = ListUsersCommand;
+exports.A7W = ListUsersCommand;
 __webpack_unused_export__ = ListUsersRequest$;
 __webpack_unused_export__ = ListUsersResponse$;
 __webpack_unused_export__ = ListVirtualMFADevices$;
@@ -6250,7 +6250,7 @@ __webpack_unused_export__ = UntagUser$;
 exports.KZ_ = UntagUserCommand;
 __webpack_unused_export__ = UntagUserRequest$;
 __webpack_unused_export__ = UpdateAccessKey$;
-__webpack_unused_export__ = UpdateAccessKeyCommand;
+exports.SF3 = UpdateAccessKeyCommand;
 __webpack_unused_export__ = UpdateAccessKeyRequest$;
 __webpack_unused_export__ = UpdateAccountPasswordPolicy$;
 __webpack_unused_export__ = UpdateAccountPasswordPolicyCommand;
@@ -6283,19 +6283,19 @@ __webpack_unused_export__ = UpdateSAMLProviderCommand;
 __webpack_unused_export__ = UpdateSAMLProviderRequest$;
 __webpack_unused_export__ = UpdateSAMLProviderResponse$;
 __webpack_unused_export__ = UpdateSSHPublicKey$;
-__webpack_unused_export__ = UpdateSSHPublicKeyCommand;
+exports.bYo = UpdateSSHPublicKeyCommand;
 __webpack_unused_export__ = UpdateSSHPublicKeyRequest$;
 __webpack_unused_export__ = UpdateServerCertificate$;
 __webpack_unused_export__ = UpdateServerCertificateCommand;
 __webpack_unused_export__ = UpdateServerCertificateRequest$;
 __webpack_unused_export__ = UpdateServiceSpecificCredential$;
-__webpack_unused_export__ = UpdateServiceSpecificCredentialCommand;
+exports.XmS = UpdateServiceSpecificCredentialCommand;
 __webpack_unused_export__ = UpdateServiceSpecificCredentialRequest$;
 __webpack_unused_export__ = UpdateSigningCertificate$;
-__webpack_unused_export__ = UpdateSigningCertificateCommand;
+exports.n_q = UpdateSigningCertificateCommand;
 __webpack_unused_export__ = UpdateSigningCertificateRequest$;
 __webpack_unused_export__ = UpdateUser$;
-__webpack_unused_export__ = UpdateUserCommand;
+exports.ULX = UpdateUserCommand;
 __webpack_unused_export__ = UpdateUserRequest$;
 __webpack_unused_export__ = UploadSSHPublicKey$;
 __webpack_unused_export__ = UploadSSHPublicKeyCommand;
@@ -38972,6 +38972,120 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(6764);
+;// CONCATENATED MODULE: ./src/util/map-limit.ts
+/**
+ * Runs `work` over `items` with at most `limit` in flight and returns the results in input
+ * order. `work` is expected to settle (catch its own errors) when a failure must not stop others.
+ */
+async function mapLimit(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/iam/aws-error.ts
+// IAM's query-protocol errors carry a code (`NoSuchEntity`); SDK v3 names the thrown class
+// after it with an `Exception` suffix (`NoSuchEntityException`). Match either, so a check
+// never silently misses.
+function awsErrorCode(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const record = error;
+    if (typeof record.Code === 'string')
+        return record.Code;
+    if (typeof record.name === 'string')
+        return record.name.replace(/Exception$/, '');
+    return undefined;
+}
+function isAwsError(error, ...codes) {
+    const code = awsErrorCode(error);
+    return code !== undefined && codes.some((wanted) => wanted.replace(/Exception$/, '') === code);
+}
+
+;// CONCATENATED MODULE: ./src/iam/read-snapshot.ts
+// Reads the IAM snapshot with one paginated GetAccountAuthorizationDetails listing: users with
+// their groups, tags, attached policies and boundary, and every group, up to 1,000 a page.
+// No per-user reads. Managed policies the roster names that no user has attached yet are
+// checked with GetPolicy, one call each (usually none).
+
+
+
+/** IAM's largest page. */
+const PAGE_SIZE = 1000;
+/** GetPolicy look-ups in flight at once. */
+const LOOKUP_CONCURRENCY = 4;
+function toIamUser(detail) {
+    if (!detail.UserName || !detail.Arn)
+        return undefined;
+    return {
+        name: detail.UserName,
+        arn: detail.Arn,
+        path: detail.Path ?? '/',
+        userId: detail.UserId ?? '',
+        createDate: detail.CreateDate?.toISOString(),
+        groups: [...(detail.GroupList ?? [])],
+        attachedPolicyArns: (detail.AttachedManagedPolicies ?? []).flatMap((p) => p.PolicyArn ? [p.PolicyArn] : []),
+        inlinePolicyNames: (detail.UserPolicyList ?? []).flatMap((p) => (p.PolicyName ? [p.PolicyName] : [])),
+        tags: Object.fromEntries((detail.Tags ?? []).flatMap((t) => (t.Key !== undefined ? [[t.Key, t.Value ?? '']] : []))),
+        permissionsBoundaryArn: detail.PermissionsBoundary?.PermissionsBoundaryArn,
+    };
+}
+async function readSnapshot(iam, options = {}) {
+    const users = [];
+    const groups = [];
+    let marker;
+    do {
+        const page = await iam.send(new dist_cjs/* GetAccountAuthorizationDetailsCommand */.Qn1({
+            Filter: ['User', 'Group'],
+            MaxItems: PAGE_SIZE,
+            ...(marker ? { Marker: marker } : {}),
+        }));
+        for (const detail of page.UserDetailList ?? []) {
+            const user = toIamUser(detail);
+            if (user)
+                users.push(user);
+        }
+        for (const group of page.GroupDetailList ?? []) {
+            if (group.GroupName)
+                groups.push(group.GroupName);
+        }
+        marker = page.IsTruncated ? page.Marker : undefined;
+    } while (marker);
+    const known = new Set();
+    for (const user of users) {
+        for (const arn of user.attachedPolicyArns)
+            known.add(arn);
+        if (user.permissionsBoundaryArn)
+            known.add(user.permissionsBoundaryArn);
+    }
+    const unknown = [...new Set(options.referencedPolicies ?? [])].filter((arn) => !known.has(arn));
+    const found = await mapLimit(unknown, LOOKUP_CONCURRENCY, async (arn) => (await policyExists(iam, arn)) ? arn : undefined);
+    for (const arn of found)
+        if (arn)
+            known.add(arn);
+    return { users, groups, policies: [...known].sort() };
+}
+async function policyExists(iam, arn) {
+    try {
+        await iam.send(new dist_cjs/* GetPolicyCommand */.s4W({ PolicyArn: arn }));
+        return true;
+    }
+    catch (error) {
+        if (isAwsError(error, 'NoSuchEntity'))
+            return false;
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/contract.ts
 // The contract between the action, the credential Lambda and the infrastructure
 // (see docs/architecture.md). Every part imports these names from here, so they cannot drift.
@@ -39033,6 +39147,11 @@ const APPLY_USER_ACTIONS = {
     ],
     /** Resource is the group, not the user. */
     groupMembership: ['iam:AddUserToGroup', 'iam:RemoveUserFromGroup'],
+    /**
+     * Offboarding (src/iam/offboard-user.ts) and invitation expiry (src/commands/stale-invites.ts).
+     * `disable` deactivates what `delete` deletes: the Update* actions set Status=Inactive on access
+     * keys, signing certificates, SSH keys and service-specific credentials.
+     */
     offboarding: [
         'iam:GetLoginProfile',
         'iam:DeleteLoginProfile',
@@ -39040,10 +39159,13 @@ const APPLY_USER_ACTIONS = {
         'iam:UpdateAccessKey',
         'iam:DeleteAccessKey',
         'iam:ListSigningCertificates',
+        'iam:UpdateSigningCertificate',
         'iam:DeleteSigningCertificate',
         'iam:ListSSHPublicKeys',
+        'iam:UpdateSSHPublicKey',
         'iam:DeleteSSHPublicKey',
         'iam:ListServiceSpecificCredentials',
+        'iam:UpdateServiceSpecificCredential',
         'iam:DeleteServiceSpecificCredential',
         'iam:ListMFADevices',
         'iam:DeactivateMFADevice',
@@ -39053,6 +39175,19 @@ const APPLY_USER_ACTIONS = {
     ],
     /** Resource is the MFA device (`mfa/...`), not the user. */
     offboardingMfa: ['iam:DeleteVirtualMFADevice'],
+    /**
+     * Adoption (`adopt: true`) moves an existing user under the managed path with UpdateUser. IAM
+     * authorizes a path change against the user's current ARN, which is outside the managed path,
+     * as well as the new one; so this action cannot be limited to the managed path like the others.
+     * Grant it on users without a managed-by tag of another repository (the plan refuses to adopt
+     * those too), or leave it out to turn adoption off: the move then fails with AccessDenied.
+     */
+    adoption: ['iam:UpdateUser'],
+    /**
+     * The stale-invitation report reads PasswordLastUsed with ListUsers (PathPrefix = the managed
+     * path), which GetAccountAuthorizationDetails does not return. Account-wide: no resource.
+     */
+    invites: ['iam:ListUsers'],
     /** Read-only, account-wide (these actions take no resource). */
     read: ['iam:GetAccountAuthorizationDetails'],
 };
@@ -39064,100 +39199,6 @@ const LAMBDA_ENV = {
     emailDomain: 'EMAIL_DOMAIN',
     signInUrl: 'SIGN_IN_URL',
 };
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(6764);
-;// CONCATENATED MODULE: ./src/util/map-limit.ts
-/**
- * Runs `work` over `items` with at most `limit` in flight and returns the results in input
- * order. `work` is expected to settle (catch its own errors) when a failure must not stop others.
- */
-async function mapLimit(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/iam/read-snapshot.ts
-// Reads the IAM snapshot with one paginated GetAccountAuthorizationDetails listing: users with
-// their groups, tags, attached policies and boundary, and every group, up to 1,000 a page.
-// No per-user reads. Managed policies the roster names that no user has attached yet are
-// checked with GetPolicy, one call each (usually none).
-
-
-/** IAM's largest page. */
-const PAGE_SIZE = 1000;
-/** GetPolicy look-ups in flight at once. */
-const LOOKUP_CONCURRENCY = 4;
-function toIamUser(detail) {
-    if (!detail.UserName || !detail.Arn)
-        return undefined;
-    return {
-        name: detail.UserName,
-        arn: detail.Arn,
-        path: detail.Path ?? '/',
-        userId: detail.UserId ?? '',
-        createDate: detail.CreateDate?.toISOString(),
-        groups: [...(detail.GroupList ?? [])],
-        attachedPolicyArns: (detail.AttachedManagedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])),
-        inlinePolicyNames: (detail.UserPolicyList ?? []).flatMap((p) => (p.PolicyName ? [p.PolicyName] : [])),
-        tags: Object.fromEntries((detail.Tags ?? []).flatMap((t) => (t.Key !== undefined ? [[t.Key, t.Value ?? '']] : []))),
-        permissionsBoundaryArn: detail.PermissionsBoundary?.PermissionsBoundaryArn,
-    };
-}
-async function readSnapshot(iam, options = {}) {
-    const users = [];
-    const groups = [];
-    let marker;
-    do {
-        const page = await iam.send(new dist_cjs/* GetAccountAuthorizationDetailsCommand */.Qn1({
-            Filter: ['User', 'Group'],
-            MaxItems: PAGE_SIZE,
-            ...(marker ? { Marker: marker } : {}),
-        }));
-        for (const detail of page.UserDetailList ?? []) {
-            const user = toIamUser(detail);
-            if (user)
-                users.push(user);
-        }
-        for (const group of page.GroupDetailList ?? []) {
-            if (group.GroupName)
-                groups.push(group.GroupName);
-        }
-        marker = page.IsTruncated ? page.Marker : undefined;
-    } while (marker);
-    const known = new Set();
-    for (const user of users) {
-        for (const arn of user.attachedPolicyArns)
-            known.add(arn);
-        if (user.permissionsBoundaryArn)
-            known.add(user.permissionsBoundaryArn);
-    }
-    const unknown = [...new Set(options.referencedPolicies ?? [])].filter((arn) => !known.has(arn));
-    const found = await mapLimit(unknown, LOOKUP_CONCURRENCY, async (arn) => ((await policyExists(iam, arn)) ? arn : undefined));
-    for (const arn of found)
-        if (arn)
-            known.add(arn);
-    return { users, groups, policies: [...known].sort() };
-}
-async function policyExists(iam, arn) {
-    try {
-        await iam.send(new dist_cjs/* GetPolicyCommand */.s4W({ PolicyArn: arn }));
-        return true;
-    }
-    catch (error) {
-        if (error.name === 'NoSuchEntity')
-            return false;
-        throw error;
-    }
-}
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
@@ -48719,10 +48760,13 @@ const tagKey = schemas_string()
 const tagValue = schemas_string()
     .max(IAM_LIMITS.tagValueMaxLength, `value must be at most ${IAM_LIMITS.tagValueMaxLength} characters`)
     .regex(TAG_CHARS, 'value may contain only letters, digits, spaces and _ . : / = + - @');
-const policyArn = schemas_string().regex(POLICY_ARN_PATTERN, 'must be a managed policy ARN (arn:aws:iam::ACCOUNT|aws:policy/NAME)');
+const policyArn = schemas_string()
+    .regex(POLICY_ARN_PATTERN, 'must be a managed policy ARN (arn:aws:iam::ACCOUNT|aws:policy/NAME)');
 function unique(items) {
     return new Set(items.map((item) => String(item).toLowerCase())).size === items.length;
 }
+/** Tag keys owned by AWS or iam-gitops, in any case; spelled without flags so JSON Schema can use it. */
+const RESERVED_KEY_PATTERN = /^([aA][wW][sS]|[iI][aA][mM]-[gG][iI][tT][oO][pP][sS]):/;
 const MAX_USER_TAGS = IAM_LIMITS.tagsPerUser - RESERVED_TAG_SLOTS;
 const userFileSchema = object({
     name: schemas_string()
@@ -48767,10 +48811,15 @@ function userFileJsonSchema() {
         description: 'One IAM user managed by iam-gitops: users/<name>.yaml',
         ...Object.fromEntries(Object.entries(generated).filter(([key]) => key !== '$schema')),
     };
-    // Two rules zod expresses as refinements, which JSON Schema has words for.
+    // Rules zod expresses as refinements, which JSON Schema has words for. (Case-insensitive
+    // uniqueness of groups and the console rules stay with the validator: JSON Schema cannot say them.)
     const properties = schema.properties;
-    if (properties.tags)
+    if (properties.tags) {
         properties.tags.maxProperties = MAX_USER_TAGS;
+        const names = properties.tags.propertyNames;
+        if (names)
+            names.not = { pattern: RESERVED_KEY_PATTERN.source };
+    }
     if (properties.groups)
         properties.groups.uniqueItems = true;
     if (properties.policies)
@@ -48805,7 +48854,10 @@ function collectPositions(node, path, lineCounter, into) {
             collectPositions(pair.value, child, lineCounter, into);
         }
     }
-    else if (node && typeof node === 'object' && 'items' in node && Array.isArray(node.items)) {
+    else if (node &&
+        typeof node === 'object' &&
+        'items' in node &&
+        Array.isArray(node.items)) {
         node.items.forEach((item, index) => {
             collectPositions(item, path === '' ? String(index) : `${path}.${index}`, lineCounter, into);
         });
@@ -48836,7 +48888,12 @@ function issuesFromSchema(error, file, positions) {
         if (issue.code === 'unrecognized_keys') {
             for (const key of issue.keys) {
                 const field = path === '' ? key : `${path}.${key}`;
-                issues.push({ file, field, ...positionFor(positions, field, true), message: 'unknown field (check the spelling)' });
+                issues.push({
+                    file,
+                    field,
+                    ...positionFor(positions, field, true),
+                    message: 'unknown field (check the spelling)',
+                });
             }
             continue;
         }
@@ -48853,16 +48910,27 @@ function issuesFromSchema(error, file, positions) {
 function describeTypeIssue(issue) {
     if (issue.input === undefined)
         return `is required (a ${issue.expected})`;
-    const received = issue.input === null ? 'null' : Array.isArray(issue.input) ? 'a list' : typeof issue.input;
+    const received = issue.input === null
+        ? 'null'
+        : Array.isArray(issue.input)
+            ? 'a list'
+            : typeof issue.input === 'object'
+                ? 'a map'
+                : typeof issue.input;
     return `must be a ${issue.expected === 'array' ? 'list' : issue.expected === 'record' ? 'map' : issue.expected}, not ${received}`;
 }
 function parseUserFile(file, text) {
     const lineCounter = new dist/* LineCounter */.HN();
     const positions = new Map();
-    const fail = (issues) => ({ user: undefined, positions, issues });
+    let name;
+    const fail = (issues) => ({ user: undefined, name, positions, issues });
     let documents;
     try {
-        documents = (0,dist/* parseAllDocuments */.hR)(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+        documents = (0,dist/* parseAllDocuments */.hR)(text, {
+            lineCounter,
+            uniqueKeys: true,
+            prettyErrors: true,
+        });
     }
     catch (error) {
         return fail([{ file, field: '', ...START, message: `cannot be parsed as YAML: ${String(error)}` }]);
@@ -48874,7 +48942,15 @@ function parseUserFile(file, text) {
     if (documents.length > 1) {
         const second = documents[1]?.range[0] ?? 0;
         const { line, col } = lineCounter.linePos(second);
-        return fail([{ file, field: '', line, column: col, message: 'holds more than one YAML document; use one file per user' }]);
+        return fail([
+            {
+                file,
+                field: '',
+                line,
+                column: col,
+                message: 'holds more than one YAML document; use one file per user',
+            },
+        ]);
     }
     const document = documents[0];
     if (document.errors.length > 0) {
@@ -48889,7 +48965,14 @@ function parseUserFile(file, text) {
     collectPositions(document.contents, '', lineCounter, positions);
     if (!(0,dist/* isMap */.jh)(document.contents)) {
         const kind = document.contents === null ? 'empty' : (0,dist/* isScalar */.jn)(document.contents) ? 'a single value' : 'a list';
-        return fail([{ file, field: '', ...positionFor(positions, ''), message: `is ${kind}; it must be a map of fields (name, email, groups, ...)` }]);
+        return fail([
+            {
+                file,
+                field: '',
+                ...positionFor(positions, ''),
+                message: `is ${kind}; it must be a map of fields (name, email, groups, ...)`,
+            },
+        ]);
     }
     let data;
     try {
@@ -48899,10 +48982,12 @@ function parseUserFile(file, text) {
         const message = error instanceof Error ? error.message : String(error);
         return fail([{ file, field: '', ...START, message: `YAML aliases refused: ${message}` }]);
     }
+    const rawName = data.name;
+    name = typeof rawName === 'string' ? rawName : undefined;
     const parsed = userFileSchema.safeParse(data, { reportInput: true });
     if (!parsed.success)
         return fail(issuesFromSchema(parsed.error, file, positions));
-    return { user: parsed.data, positions, issues: [] };
+    return { user: parsed.data, name, positions, issues: [] };
 }
 
 ;// CONCATENATED MODULE: ./src/roster/roster-issue.ts
@@ -48914,6 +48999,81 @@ function formatIssue(issue) {
 }
 function compareIssues(a, b) {
     return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+}
+
+;// CONCATENATED MODULE: ./src/plan/offboard.ts
+// Offboarding, decided: which managed users whose file is gone are offboarded in this run, which
+// were disabled before, and the removal guard. Pure: no I/O, no clock.
+
+const OFFBOARD_REASON = 'its roster file was removed';
+/** A user offboarded by `disable` carries the disabled-at tag; it keeps managed-by, so it stays in scope. */
+function isDisabled(user) {
+    return user.tags[TAG_DISABLED_AT] !== undefined;
+}
+function offboardChange(user, mode) {
+    return {
+        kind: 'offboard-user',
+        user: user.name,
+        arn: user.arn,
+        mode,
+        reason: OFFBOARD_REASON,
+        groups: [...user.groups].sort(),
+        attachedPolicyArns: [...user.attachedPolicyArns].sort(),
+        inlinePolicyNames: [...user.inlinePolicyNames].sort(),
+        permissionsBoundaryArn: user.permissionsBoundaryArn,
+    };
+}
+/**
+ * Splits the managed users no roster file claims into those to offboard now and those a
+ * `disable` already offboarded (no further changes, not counted against max-removals).
+ */
+function planOffboarding(unclaimed, mode) {
+    const offboard = [];
+    const disabled = [];
+    for (const user of unclaimed) {
+        if (isDisabled(user)) {
+            disabled.push({ user: user.name, arn: user.arn, disabledAt: user.tags[TAG_DISABLED_AT] ?? '' });
+        }
+        else {
+            offboard.push(offboardChange(user, mode));
+        }
+    }
+    const byUser = (a, b) => a.user.localeCompare(b.user);
+    return { offboard: offboard.sort(byUser), disabled: disabled.sort(byUser) };
+}
+/** How many names a guard message lists before it says "and N more". */
+const NAMES_SHOWN = 10;
+/**
+ * The removal guard: a plan that would offboard more than `maxRemovals` users is refused as a
+ * whole, so a wrong users-dir, a bad merge or a mass deletion never takes everyone's access. The
+ * issue is reported against the users directory (it belongs to no single file).
+ */
+function removalGuard(offboard, maxRemovals, rosterDir) {
+    if (offboard.length <= maxRemovals)
+        return undefined;
+    const names = offboard.slice(0, NAMES_SHOWN).map((change) => change.user);
+    const more = offboard.length - names.length;
+    const listed = `${names.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+    return {
+        file: rosterDir,
+        field: '',
+        line: 1,
+        column: 1,
+        message: `${offboard.length} managed user${offboard.length === 1 ? '' : 's'} would be offboarded (${listed}), more than max-removals ` +
+            `(${maxRemovals}); nothing is changed. If these removals are intended, raise the input ` +
+            `max-removals (CLI: --max-removals) to ${offboard.length} for this run; if not, check users-dir ` +
+            'and the roster files.',
+    };
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan.ts
+const ON_REMOVE_MODES = ['disable', 'delete'];
+const DEFAULT_ON_REMOVE = 'disable';
+/** Offboardings one run may make before the plan refuses (input `max-removals`). */
+const DEFAULT_MAX_REMOVALS = 3;
+/** Changes apply would make: each user's changes, and one per user to offboard. */
+function changeCount(plan) {
+    return plan.users.reduce((sum, user) => sum + user.changes.length, 0) + plan.offboard.length;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/scope.ts
@@ -48942,6 +49102,8 @@ function normalizeIamPath(path) {
 
 
 
+
+
 /** The tags iam-gitops keeps on a user: the file's own and the reserved ones the action owns. */
 function desiredTags(user, scope) {
     const tags = Object.entries(user.tags).map(([key, value]) => ({ key, value }));
@@ -48958,10 +49120,16 @@ function desiredPolicies(user) {
         policies.push(CHANGE_PASSWORD_POLICY_ARN);
     return policies;
 }
-/** Tag keys iam-gitops may remove: any key but the reserved ones it does not own (the Lambda's marker, a re-send request). */
-function isRemovableTag(key) {
+/**
+ * Tag keys iam-gitops may remove: any key but the reserved ones it does not own (the Lambda's
+ * marker, a re-send request). `restoring`: the disabled-at marker too, when a disabled user's
+ * file comes back.
+ */
+function isRemovableTag(key, restoring = false) {
     if (key.toLowerCase().startsWith('aws:'))
         return false;
+    if (restoring && key === TAG_DISABLED_AT)
+        return true;
     if (key.startsWith('iam-gitops:'))
         return ACTION_OWNED_TAG_KEYS.includes(key);
     return true;
@@ -49017,7 +49185,8 @@ function diffUser(user, current, scope) {
     const tags = desiredTags(user, scope);
     const wanted = new Set(tags.map((tag) => tag.key));
     const toSet = tags.filter((tag) => current.tags[tag.key] !== tag.value);
-    const toRemove = Object.keys(current.tags).filter((key) => !wanted.has(key) && isRemovableTag(key));
+    const restoring = isDisabled(current);
+    const toRemove = Object.keys(current.tags).filter((key) => !wanted.has(key) && isRemovableTag(key, restoring));
     if (toSet.length > 0)
         changes.push({ kind: 'tag-user', user: name, tags: toSet });
     if (toRemove.length > 0)
@@ -49040,7 +49209,34 @@ function creation(user, scope) {
         changes.push({ kind: 'add-to-group', user: user.name, group });
     return changes;
 }
-function planChanges(roster, snapshot, scope) {
+/** Why `current` cannot be adopted, or undefined when it can. */
+function adoptionRefusal(current, scope) {
+    const owner = current.tags[TAG_MANAGED_BY];
+    if (owner === undefined || owner === scope.repository)
+        return undefined;
+    return `an IAM user "${current.name}" already exists at ${current.path} and is managed by ${owner}; adopt: true takes over only users no other repository manages, so it is not changed`;
+}
+/**
+ * Adoption (`adopt: true`): UpdateUser to the managed path when outside it, then TagUser with every
+ * desired tag (managed-by first of all, so the user is in scope as soon as possible; in full,
+ * because UpdateUser drops tags on moto), then the usual diff for boundary, policies, groups and
+ * tags to remove.
+ */
+function adoptionChanges(user, current, scope) {
+    const changes = [];
+    if (!isUnderPath(current, scope.iamPath)) {
+        changes.push({ kind: 'move-user', user: current.name, fromPath: current.path, toPath: scope.iamPath });
+    }
+    changes.push({ kind: 'tag-user', user: current.name, tags: desiredTags(user, scope) });
+    for (const change of diffUser(user, current, scope)) {
+        if (change.kind !== 'tag-user')
+            changes.push(change);
+    }
+    return changes;
+}
+/** The order user plans are listed in: new users first, then the ones that change hands or state. */
+const ACTION_ORDER = { create: 0, adopt: 1, restore: 2, update: 3 };
+function planChanges(roster, snapshot, scope, options = {}) {
     const known = { groups: new Set(snapshot.groups), policies: new Set(snapshot.policies) };
     const byName = new Map();
     for (const user of snapshot.users)
@@ -49056,10 +49252,29 @@ function planChanges(roster, snapshot, scope) {
         errors.push(...referenceIssues);
         const current = byName.get(key);
         if (current === undefined) {
-            users.push({ user: user.name, action: 'create', file: user.source.file, changes: creation(user, scope) });
+            users.push({
+                user: user.name,
+                action: 'create',
+                file: user.source.file,
+                changes: creation(user, scope),
+            });
             continue;
         }
         const placement = placementOf(current, scope);
+        if (placement !== 'managed' && user.adopt && current.name === user.name) {
+            const refusal = adoptionRefusal(current, scope);
+            if (refusal !== undefined) {
+                errors.push(issueAt(user, 'adopt', refusal));
+                continue;
+            }
+            users.push({
+                user: user.name,
+                action: 'adopt',
+                file: user.source.file,
+                changes: adoptionChanges(user, current, scope),
+            });
+            continue;
+        }
         if (placement !== 'managed') {
             const owner = current.tags[TAG_MANAGED_BY];
             const where = placement === 'outside'
@@ -49075,23 +49290,27 @@ function planChanges(roster, snapshot, scope) {
             continue;
         }
         const changes = diffUser(user, current, scope);
+        const action = isDisabled(current) ? 'restore' : 'update';
         if (changes.length === 0)
             unchanged.push(user.name);
         else
-            users.push({ user: user.name, action: 'update', file: user.source.file, changes });
+            users.push({ user: user.name, action, file: user.source.file, changes });
     }
-    const offboard = snapshot.users
-        .filter((user) => placementOf(user, scope) === 'managed' && !claimed.has(user.name.toLowerCase()))
-        .map((user) => ({ user: user.name, arn: user.arn, reason: 'its roster file was removed' }));
+    const { offboard, disabled } = planOffboarding(snapshot.users.filter((user) => placementOf(user, scope) === 'managed' && !claimed.has(user.name.toLowerCase())), options.onRemove ?? DEFAULT_ON_REMOVE);
+    const guard = removalGuard(offboard, options.maxRemovals ?? DEFAULT_MAX_REMOVALS, options.rosterDir ?? 'users');
+    if (guard !== undefined)
+        errors.push(guard);
     const unmanaged = snapshot.users
         .filter((user) => placementOf(user, scope) === 'unmanaged' && !claimed.has(user.name.toLowerCase()))
         .map((user) => ({ user: user.name, path: user.path, managedBy: user.tags[TAG_MANAGED_BY] }));
     const byUser = (a, b) => a.user.localeCompare(b.user);
+    const byAction = (a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action];
     return {
         scope,
-        users: users.sort((a, b) => (a.action === b.action ? byUser(a, b) : a.action === 'create' ? -1 : 1)),
+        users: users.sort((a, b) => byAction(a, b) || byUser(a, b)),
         unchanged: unchanged.sort(),
-        offboard: offboard.sort(byUser),
+        offboard,
+        disabled,
         unmanaged: unmanaged.sort(byUser),
         errors: errors.sort(compareIssues),
     };
@@ -49148,7 +49367,9 @@ async function readUserFiles(usersDir, displayDir) {
     if (names.length > MAX_USER_FILES) {
         return {
             files,
-            issues: [wholeFileIssue(displayDir, `${names.length} user files; IAM allows at most ${MAX_USER_FILES} users`)],
+            issues: [
+                wholeFileIssue(displayDir, `${names.length} user files; IAM allows at most ${MAX_USER_FILES} users`),
+            ],
         };
     }
     for (const fileName of names) {
@@ -49203,17 +49424,26 @@ async function loadRoster(options) {
     const raw = await readUserFiles(options.usersDir, displayDir);
     const issues = [...raw.issues];
     const users = [];
+    // Every readable name, valid file or not, so a duplicate is reported alongside other problems.
+    const claims = [];
     for (const file of raw.files) {
         const parsed = parseUserFile(file.displayPath, file.text);
         issues.push(...parsed.issues);
-        if (!parsed.user)
-            continue;
-        const { user, positions } = parsed;
+        const { positions } = parsed;
         const at = (field) => ({ file: file.displayPath, field, ...positionFor(positions, field) });
+        // Checked even when other fields are invalid, so that one run reports every problem.
         const stem = (0,external_node_path_.basename)(file.fileName, (0,external_node_path_.extname)(file.fileName));
-        if (stem !== user.name) {
-            issues.push({ ...at('name'), message: `must equal the file's name "${stem}" (the file is ${file.fileName})` });
+        if (parsed.name !== undefined && stem !== parsed.name) {
+            issues.push({
+                ...at('name'),
+                message: `must equal the file's name "${stem}" (the file is ${file.fileName})`,
+            });
         }
+        if (parsed.name !== undefined)
+            claims.push({ name: parsed.name, file: file.displayPath, positions });
+        const { user } = parsed;
+        if (!user)
+            continue;
         const console = user.console ?? true;
         const email = user.email ?? (EMAIL_PATTERN.test(user.name) ? user.name : undefined);
         if (console && email === undefined && !options.emailDomain) {
@@ -49224,7 +49454,9 @@ async function loadRoster(options) {
             });
         }
         const policies = user.policies ?? [];
-        if (console && policies.length >= IAM_LIMITS.managedPoliciesPerUser && !policies.includes(CHANGE_PASSWORD_POLICY_ARN)) {
+        if (console &&
+            policies.length >= IAM_LIMITS.managedPoliciesPerUser &&
+            !policies.includes(CHANGE_PASSWORD_POLICY_ARN)) {
             issues.push({
                 ...at('policies'),
                 message: `at most ${IAM_LIMITS.managedPoliciesPerUser - 1} policies for a console user: IAMUserChangePassword takes the 10th place`,
@@ -49244,20 +49476,20 @@ async function loadRoster(options) {
     }
     // IAM user names are unique regardless of case: two files may not claim one user.
     const byName = new Map();
-    for (const user of users) {
-        const key = user.name.toLowerCase();
-        byName.set(key, [...(byName.get(key) ?? []), user]);
+    for (const claim of claims) {
+        const key = claim.name.toLowerCase();
+        byName.set(key, [...(byName.get(key) ?? []), claim]);
     }
     for (const same of byName.values()) {
         if (same.length < 2)
             continue;
-        for (const user of same) {
-            const others = same.filter((other) => other !== user).map((other) => other.source.file);
+        for (const claim of same) {
+            const others = same.filter((other) => other !== claim).map((other) => other.file);
             issues.push({
-                file: user.source.file,
+                file: claim.file,
                 field: 'name',
-                ...positionFor(user.source.positions, 'name'),
-                message: `"${user.name}" is also claimed by ${others.join(', ')} (IAM user names are unique regardless of case)`,
+                ...positionFor(claim.positions, 'name'),
+                message: `"${claim.name}" is also claimed by ${others.join(', ')} (IAM user names are unique regardless of case)`,
             });
         }
     }
@@ -49303,17 +49535,402 @@ async function makePlan(settings, iam) {
         ...(user.permissionsBoundary ? [user.permissionsBoundary] : []),
     ]);
     const snapshot = await readSnapshot(iam, { referencedPolicies });
-    const plan = planChanges(roster, snapshot, { iamPath: settings.iamPath, repository: settings.repository });
+    const plan = planChanges(roster, snapshot, { iamPath: settings.iamPath, repository: settings.repository }, {
+        ...(settings.onRemove !== undefined ? { onRemove: settings.onRemove } : {}),
+        ...(settings.maxRemovals !== undefined ? { maxRemovals: settings.maxRemovals } : {}),
+        rosterDir: settings.displayDir,
+    });
     return { kind: 'planned', roster, snapshot, plan };
+}
+
+;// CONCATENATED MODULE: ./src/commands/settings.ts
+const DEFAULT_INVITE_EXPIRY_DAYS = 14;
+
+;// CONCATENATED MODULE: ./src/plan/render-markdown.ts
+// The plan as Markdown: one table a reviewer reads at a glance, then what needs attention.
+
+
+
+/** Escapes what would break a table cell or inline code. */
+function escapeCell(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\|/g, '\\|')
+        .replace(/`/g, "'")
+        .replace(/[\r\n]+/g, ' ');
+}
+const code = (text) => `\`${escapeCell(text)}\``;
+/** `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess` -> `ViewOnlyAccess`. */
+function policyName(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
+}
+function describeChange(change) {
+    switch (change.kind) {
+        case 'create-user': {
+            const boundary = change.permissionsBoundary
+                ? `, boundary ${code(policyName(change.permissionsBoundary))}`
+                : '';
+            return `create at ${code(change.path)} with ${change.tags.length} tags${boundary}`;
+        }
+        case 'set-boundary':
+            return `set boundary ${code(policyName(change.policyArn))}`;
+        case 'remove-boundary':
+            return `remove boundary ${code(policyName(change.policyArn))}`;
+        case 'attach-policy':
+            return `attach ${code(policyName(change.policyArn))}`;
+        case 'detach-policy':
+            return `detach ${code(policyName(change.policyArn))}`;
+        case 'add-to-group':
+            return `join ${code(change.group)}`;
+        case 'remove-from-group':
+            return `leave ${code(change.group)}`;
+        case 'tag-user':
+            return `tag ${change.tags.map((tag) => code(`${tag.key}=${tag.value}`)).join(', ')}`;
+        case 'untag-user':
+            return `untag ${change.keys.map(code).join(', ')}`;
+        case 'move-user':
+            return `move from ${code(change.fromPath)} to ${code(change.toPath)}`;
+        case 'offboard-user':
+            return `${change.mode}: ${offboardRemovals(change).join('; ')}`;
+    }
+}
+/**
+ * What an offboarding takes away, as the plan knows it: the groups and policies from the
+ * snapshot by name; the credentials by kind (apply lists them for this user when it runs).
+ */
+function offboardRemovals(change) {
+    const removals = change.mode === 'delete'
+        ? [
+            'delete login profile, access keys, signing certificates, SSH keys, service-specific credentials and MFA devices (virtual ones deleted)',
+        ]
+        : [
+            'delete login profile',
+            'deactivate access keys, signing certificates, SSH keys and service-specific credentials',
+        ];
+    if (change.inlinePolicyNames.length > 0)
+        removals.push(`delete inline ${change.inlinePolicyNames.map(code).join(', ')}`);
+    if (change.attachedPolicyArns.length > 0)
+        removals.push(`detach ${change.attachedPolicyArns.map((arn) => code(policyName(arn))).join(', ')}`);
+    if (change.groups.length > 0)
+        removals.push(`leave ${change.groups.map(code).join(', ')}`);
+    if (change.mode === 'delete') {
+        if (change.permissionsBoundaryArn !== undefined)
+            removals.push(`remove boundary ${code(policyName(change.permissionsBoundaryArn))}`);
+        removals.push('delete the user');
+    }
+    else {
+        removals.push(`tag ${code(TAG_DISABLED_AT)}`);
+    }
+    return removals;
+}
+function plural(count, word) {
+    return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+function planHeadline(plan) {
+    const count = (action) => plan.users.filter((user) => user.action === action).length;
+    const counts = [`${count('create')} to create`, `${count('update')} to update`];
+    if (count('adopt') > 0)
+        counts.push(`${count('adopt')} to adopt`);
+    if (count('restore') > 0)
+        counts.push(`${count('restore')} to restore`);
+    counts.push(`${plan.offboard.length} to offboard`);
+    const parts = [
+        `**${counts.join(', ')}**`,
+        plural(changeCount(plan), 'change'),
+        `${plan.unchanged.length} unchanged`,
+    ];
+    if (plan.disabled.length > 0)
+        parts.push(`${plan.disabled.length} disabled`);
+    if (plan.errors.length > 0)
+        parts.push(`**${plural(plan.errors.length, 'error')}**`);
+    return parts.join(' · ');
+}
+const ACTION_LABEL = {
+    create: '➕ create',
+    adopt: '🔁 adopt',
+    restore: '♻️ restore',
+    update: '✏️ update',
+};
+const MODE_LABEL = {
+    disable: '🚫 disable',
+    delete: '🗑️ delete',
+};
+/** What a reviewer should know about adoption, restoring and offboarding, beyond the table. */
+function notes(plan) {
+    const lines = [];
+    if (plan.users.some((user) => user.action === 'adopt')) {
+        lines.push(`- **adopt**: an existing IAM user whose file says \`adopt: true\` is moved under ${code(plan.scope.iamPath)} and tagged as managed by ${code(plan.scope.repository)}; it keeps its password, access keys and MFA devices, and no sign-in email is sent.`);
+    }
+    if (plan.users.some((user) => user.action === 'restore')) {
+        lines.push(`- **restore**: a disabled user whose file is back gets its groups, policies and tags again and loses ${code(TAG_DISABLED_AT)}. Its access keys stay inactive; console sign-in comes back with a re-send (run the workflow with its \`user\`), which sets a new password and emails it.`);
+    }
+    return lines;
+}
+function renderPlanMarkdown(plan) {
+    const lines = [
+        `### iam-gitops plan for ${code(plan.scope.repository)} at ${code(plan.scope.iamPath)}`,
+        '',
+        planHeadline(plan),
+        '',
+    ];
+    if (plan.errors.length > 0) {
+        lines.push('#### Errors (nothing will be applied until they are fixed)', '');
+        for (const issue of plan.errors)
+            lines.push(`- ${code(formatIssue(issue))}`);
+        lines.push('');
+    }
+    if (plan.users.length > 0) {
+        lines.push('| | User | Changes |', '|---|---|---|');
+        for (const user of plan.users) {
+            lines.push(`| ${ACTION_LABEL[user.action]} | ${code(user.user)} | ${user.changes.map(describeChange).join('<br>')} |`);
+        }
+        lines.push('');
+        const explained = notes(plan);
+        if (explained.length > 0)
+            lines.push(...explained, '');
+    }
+    else if (plan.errors.length === 0 && plan.offboard.length === 0) {
+        lines.push('No changes: IAM matches the roster.', '');
+    }
+    if (plan.offboard.length > 0) {
+        lines.push('#### To offboard', '', '| | User | Will remove | Why |', '|---|---|---|---|');
+        for (const user of plan.offboard) {
+            lines.push(`| ${MODE_LABEL[user.mode]} | ${code(user.user)} | ${offboardRemovals(user).join('<br>')} | ${escapeCell(user.reason)} |`);
+        }
+        lines.push('');
+        if (plan.offboard.some((user) => user.mode === 'disable'))
+            lines.push('A disabled user stays in IAM for audit; adding its file back restores it. Credentials are listed and removed for these users only, when apply runs.', '');
+    }
+    if (plan.disabled.length > 0) {
+        lines.push('#### Disabled earlier (file removed; kept for audit, not changed)', '');
+        for (const user of plan.disabled) {
+            lines.push(`- ${code(user.user)} (disabled ${code(user.disabledAt)}): add its file back to restore it`);
+        }
+        lines.push('');
+    }
+    if (plan.unmanaged.length > 0) {
+        lines.push(`#### Not managed by this repository (under ${code(plan.scope.iamPath)}, never touched)`, '');
+        for (const user of plan.unmanaged) {
+            lines.push(`- ${code(user.user)}${user.managedBy ? ` (managed by ${code(user.managedBy)})` : ' (no managed-by tag)'}`);
+        }
+        lines.push('');
+    }
+    return lines.join('\n');
+}
+const STATUS = {
+    done: '✅ done',
+    'already-done': '✅ already so',
+    failed: '❌ failed',
+    skipped: '⏭️ skipped',
+};
+function renderApplyMarkdown(plan, result) {
+    const lines = [
+        `### iam-gitops apply for ${code(plan.scope.repository)} at ${code(plan.scope.iamPath)}`,
+        '',
+        `**${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped**`,
+        '',
+    ];
+    if (result.outcomes.length > 0) {
+        lines.push('| User | Change | Result |', '|---|---|---|');
+        for (const outcome of result.outcomes) {
+            const detail = outcome.status === 'failed' ? `: ${escapeCell(outcome.code ?? '')} ${escapeCell(outcome.error)}` : '';
+            // An offboarding says what it actually removed, not what the plan expected.
+            const what = outcome.change.kind === 'offboard-user' && 'detail' in outcome && outcome.detail !== undefined
+                ? `${outcome.change.mode}: ${escapeCell(outcome.detail)}`
+                : describeChange(outcome.change);
+            lines.push(`| ${code(outcome.change.user)} | ${what} | ${STATUS[outcome.status]}${detail} |`);
+        }
+        lines.push('');
+    }
+    if (result.failed > 0)
+        lines.push('Failed and skipped changes are retried by the next run: it plans again from what IAM holds.', '');
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/util/retry.ts
+// Jittered exponential backoff with an injectable sleep and random source, so tests run without
+// waiting. For answers the SDK's own retry does not repeat: IAM's EntityTemporarilyUnmodifiable
+// and ConcurrentModification say "try again shortly", but they are client errors to the SDK.
+const realSleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+const DEFAULT_RETRY = { attempts: 6, baseDelayMs: 250, maxDelayMs: 8_000 };
+/**
+ * "Full jitter" (AWS Architecture Blog, "Exponential Backoff And Jitter"): a random delay below
+ * the exponential ceiling, so callers that failed together do not retry together.
+ */
+function backoffDelay(attempt, options, random = Math.random) {
+    const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+    return Math.floor(random() * ceiling);
+}
+/** Runs `work` until it succeeds, fails with an error `shouldRetry` refuses, or runs out of attempts. */
+async function withRetry(work, options) {
+    const attempts = options.attempts ?? DEFAULT_RETRY.attempts;
+    const delays = {
+        baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
+        maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+    };
+    const sleep = options.sleep ?? realSleep;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await work();
+        }
+        catch (error) {
+            if (attempt >= attempts || !options.shouldRetry(error))
+                throw error;
+            await sleep(backoffDelay(attempt, delays, options.random));
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/stale-invites.ts
+// Stale invitations: managed console users whose sign-in details went out more than
+// `invite-expiry-days` ago and were never used. A password that sits unused in a mailbox is a
+// credential nobody watches; with `expire-invites: true` its login profile is deleted, and a
+// re-send (TagUser iam-gitops:credentials-requested -> the credential Lambda) brings it back.
+//
+// Reads: the IAM snapshot (scope and tags; the caller may pass the one it already has), ListUsers
+// under the managed path for PasswordLastUsed (GetAccountAuthorizationDetails does not return it),
+// ceil(N/1000) calls, then GetLoginProfile only for managed console users who never signed in.
+
+
+
+
+
+
+
+
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** GetLoginProfile / DeleteLoginProfile calls in flight at once. */
+const CONCURRENCY = 4;
+/** IAM's largest ListUsers page. */
+const stale_invites_PAGE_SIZE = 1000;
+/**
+ * Managed, enabled console users that have never used a password, by ListUsers' PasswordLastUsed.
+ * Pure. A user IAM's listing does not show under the path is left out (it moved or is gone).
+ */
+function neverSignedIn(snapshot, passwordLastUsed, scope) {
+    return snapshot.users.filter((user) => placementOf(user, scope) === 'managed' &&
+        !isDisabled(user) &&
+        user.tags[TAG_CONSOLE] !== 'false' &&
+        passwordLastUsed.has(user.name) &&
+        passwordLastUsed.get(user.name) === undefined);
+}
+/**
+ * When the current invitation went out. The credential Lambda answers a re-send by replacing the
+ * password of an existing login profile, which keeps its CreateDate; the re-send request's tag
+ * (`<ISO time> run <id>`) says when that was. Pure.
+ */
+function invitedAt(user, loginProfileCreated) {
+    const requested = new Date((user.tags[TAG_CREDENTIALS_REQUESTED] ?? '').split(' ')[0] ?? '');
+    return !Number.isNaN(requested.getTime()) && requested > loginProfileCreated
+        ? requested
+        : loginProfileCreated;
+}
+/** True when sign-in details sent at `sent` have waited more than `expiryDays` by `now`. Pure. */
+function isStale(sent, now, expiryDays) {
+    return now.getTime() - sent.getTime() > expiryDays * DAY_MS;
+}
+async function listPasswordLastUsed(iam, iamPath) {
+    const result = new Map();
+    let marker;
+    do {
+        const page = await iam.send(new dist_cjs/* ListUsersCommand */.A7W({
+            PathPrefix: iamPath,
+            MaxItems: stale_invites_PAGE_SIZE,
+            ...(marker ? { Marker: marker } : {}),
+        }));
+        for (const user of page.Users ?? []) {
+            if (user.UserName)
+                result.set(user.UserName, user.PasswordLastUsed);
+        }
+        marker = page.IsTruncated ? page.Marker : undefined;
+    } while (marker);
+    return result;
+}
+async function loginProfileCreated(iam, userName) {
+    try {
+        const answer = await iam.send(new dist_cjs/* GetLoginProfileCommand */.aZV({ UserName: userName }));
+        return answer.LoginProfile?.CreateDate;
+    }
+    catch (error) {
+        if (isAwsError(error, 'NoSuchEntity'))
+            return undefined;
+        throw error;
+    }
+}
+/** Finds stale invitations and, with `settings.expireInvites`, deletes their login profiles. */
+async function findStaleInvites(iam, settings, options = {}) {
+    const scope = { iamPath: settings.iamPath, repository: settings.repository };
+    const now = (options.now ?? (() => new Date()))();
+    const snapshot = options.snapshot ?? (await readSnapshot(iam));
+    const candidates = neverSignedIn(snapshot, await listPasswordLastUsed(iam, scope.iamPath), scope);
+    const found = await mapLimit(candidates, CONCURRENCY, async (user) => {
+        const created = await loginProfileCreated(iam, user.name);
+        if (created === undefined)
+            return undefined;
+        const sent = invitedAt(user, created);
+        if (!isStale(sent, now, settings.inviteExpiryDays))
+            return undefined;
+        if (settings.expireInvites) {
+            await withRetry(async () => {
+                try {
+                    await iam.send(new dist_cjs/* DeleteLoginProfileCommand */.r34({ UserName: user.name }));
+                }
+                catch (error) {
+                    if (!isAwsError(error, 'NoSuchEntity'))
+                        throw error;
+                }
+            }, {
+                shouldRetry: (error) => isAwsError(error, 'EntityTemporarilyUnmodifiable', 'ConcurrentModification'),
+                ...(options.sleep ? { sleep: options.sleep } : {}),
+            });
+        }
+        return {
+            user: user.name,
+            arn: user.arn,
+            invitedAt: sent.toISOString(),
+            ageDays: Math.floor((now.getTime() - sent.getTime()) / DAY_MS),
+            expired: settings.expireInvites,
+        };
+    });
+    return {
+        scope,
+        expiryDays: settings.inviteExpiryDays,
+        expireInvites: settings.expireInvites,
+        checked: candidates.length,
+        stale: found
+            .filter((invite) => invite !== undefined)
+            .sort((a, b) => a.user.localeCompare(b.user)),
+    };
+}
+const stale_invites_code = (text) => `\`${escapeCell(text)}\``;
+function renderStaleInvitesMarkdown(report) {
+    const count = report.stale.length;
+    const lines = [
+        `### iam-gitops stale invitations for ${stale_invites_code(report.scope.repository)} at ${stale_invites_code(report.scope.iamPath)}`,
+        '',
+    ];
+    if (count === 0) {
+        lines.push(`No stale invitations: every managed console user signed in, or was invited less than ${report.expiryDays} days ago.`, '');
+        return lines.join('\n');
+    }
+    lines.push(report.expireInvites
+        ? `**${count} stale invitation${count === 1 ? '' : 's'} expired**: sent more than ${report.expiryDays} days ago and never used, so the login profile was deleted.`
+        : `**${count} stale invitation${count === 1 ? '' : 's'}**: sent more than ${report.expiryDays} days ago and never used. Set \`expire-invites: true\` to delete their login profiles.`, '', '| User | Invited | Days | Login profile |', '|---|---|---|---|');
+    for (const invite of report.stale) {
+        lines.push(`| ${stale_invites_code(invite.user)} | ${stale_invites_code(invite.invitedAt)} | ${invite.ageDays} | ${invite.expired ? 'deleted' : 'kept'} |`);
+    }
+    lines.push('', 'A re-send (run the workflow with the `user` input) sets a new password and emails it, whether or not the login profile was deleted.', '');
+    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/iam/execute-change.ts
 // One plan change -> one IAM call. Answers that mean "already so" count as done, so an apply
 // that is re-run after a lost response or a crash converges instead of failing.
 
-function errorName(error) {
-    return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : undefined;
-}
+
+
+/** Offboarding is several calls: see offboard-user.ts, which apply-plan.ts calls for it. */
 async function executeChange(iam, change) {
     switch (change.kind) {
         case 'create-user':
@@ -49328,15 +49945,21 @@ async function executeChange(iam, change) {
             }
             catch (error) {
                 // A retried CreateUser whose first answer was lost: fine if the user is the one we made.
-                if (errorName(error) !== 'EntityAlreadyExists')
+                if (!isAwsError(error, 'EntityAlreadyExists'))
                     throw error;
                 const existing = await iam.send(new dist_cjs/* GetUserCommand */.T3b({ UserName: change.user }));
-                if (existing.User?.Path !== change.path)
+                // Same path is not enough: a user another repository (or a person) made there is not ours.
+                const ours = change.tags.find((tag) => tag.key === TAG_MANAGED_BY)?.value;
+                const theirs = existing.User?.Tags?.find((tag) => tag.Key === TAG_MANAGED_BY)?.Value;
+                if (existing.User?.Path !== change.path || theirs !== ours)
                     throw error;
                 return 'already-done';
             }
         case 'set-boundary':
-            await iam.send(new dist_cjs/* PutUserPermissionsBoundaryCommand */.YqB({ UserName: change.user, PermissionsBoundary: change.policyArn }));
+            await iam.send(new dist_cjs/* PutUserPermissionsBoundaryCommand */.YqB({
+                UserName: change.user,
+                PermissionsBoundary: change.policyArn,
+            }));
             return 'done';
         case 'remove-boundary':
             await iam.send(new dist_cjs/* DeleteUserPermissionsBoundaryCommand */.k2n({ UserName: change.user }));
@@ -49352,10 +49975,17 @@ async function executeChange(iam, change) {
         case 'remove-from-group':
             return ignoreNoSuchEntity(() => iam.send(new dist_cjs/* RemoveUserFromGroupCommand */.IuP({ UserName: change.user, GroupName: change.group })));
         case 'tag-user':
-            await iam.send(new dist_cjs/* TagUserCommand */.pkA({ UserName: change.user, Tags: change.tags.map((t) => ({ Key: t.key, Value: t.value })) }));
+            await iam.send(new dist_cjs/* TagUserCommand */.pkA({
+                UserName: change.user,
+                Tags: change.tags.map((t) => ({ Key: t.key, Value: t.value })),
+            }));
             return 'done';
         case 'untag-user':
             await iam.send(new dist_cjs/* UntagUserCommand */.KZ_({ UserName: change.user, TagKeys: [...change.keys] }));
+            return 'done';
+        case 'move-user':
+            // Moving a user to the path it is already at succeeds: a rerun converges.
+            await iam.send(new dist_cjs/* UpdateUserCommand */.ULX({ UserName: change.user, NewPath: change.toPath }));
             return 'done';
     }
 }
@@ -49365,13 +49995,357 @@ async function ignoreNoSuchEntity(call) {
         return 'done';
     }
     catch (error) {
-        if (errorName(error) === 'NoSuchEntity')
+        if (isAwsError(error, 'NoSuchEntity'))
             return 'already-done';
         throw error;
     }
 }
 
+;// CONCATENATED MODULE: ./src/iam/offboard-user.ts
+// Offboards one managed user whose roster file is gone: the apply side of an `offboard-user`
+// change. The plan named what the snapshot shows (groups, attached and inline policies,
+// boundary); the credentials are only known here, so they are listed for this user alone (a
+// handful of List* calls) and removed or deactivated.
+//
+// delete: AWS's order ("Deleting an IAM user (AWS API)", IAM User Guide): login profile, access
+//   keys, signing certificates, SSH public keys, service-specific credentials, MFA devices
+//   (deactivate; delete the virtual ones), inline policies, attached policies, group memberships,
+//   permissions boundary, then DeleteUser, which fails with DeleteConflict while any of these
+//   remain. A DeleteConflict (something added meanwhile) gets one more sweep of what can be listed,
+//   then one more DeleteUser.
+// disable: the login profile deleted, access keys, signing certificates, SSH keys and
+//   service-specific credentials set Inactive, inline policies deleted, managed policies detached,
+//   groups left; then access keys are listed once more (one created while this ran is deactivated
+//   too) and, last, the user is tagged iam-gitops:disabled-at. The tag comes last so that a run
+//   stopped halfway leaves a user the next plan still offboards, never one marked done too early.
+//   MFA devices and the boundary stay: they grant nothing, and a restored user finds them in place.
+//
+// Every removal is idempotent (NoSuchEntity = already gone); EntityTemporarilyUnmodifiable and
+// ConcurrentModification are retried with jittered exponential backoff.
+
+
+
+
+/** IAM's answers that mean "try again in a moment": another change to this entity is in flight. */
+const TRANSIENT_CODES = ['EntityTemporarilyUnmodifiable', 'ConcurrentModification'];
+/** A virtual MFA device is an IAM resource (`arn:aws:iam::<account>:mfa/<name>`) that outlives the user. */
+const VIRTUAL_MFA_SERIAL = /^arn:aws[a-z-]*:iam::\d{12}:mfa\//;
+function isVirtualMfaSerial(serial) {
+    return VIRTUAL_MFA_SERIAL.test(serial);
+}
+function nextMarker(answer) {
+    return answer.IsTruncated ? answer.Marker : undefined;
+}
+/** IAM's credential status is `Active`, `Inactive` or (service-specific credentials) `Expired`. */
+function isActive(status) {
+    return status === undefined || status === 'Active';
+}
+class Offboarding {
+    iam;
+    change;
+    options;
+    steps = [];
+    constructor(iam, change, options) {
+        this.iam = iam;
+        this.change = change;
+        this.options = options;
+    }
+    get user() {
+        return this.change.user;
+    }
+    /** One IAM call, retried while IAM says the entity is busy. */
+    send(work) {
+        return withRetry(work, {
+            shouldRetry: (error) => isAwsError(error, ...TRANSIENT_CODES),
+            ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+            ...(this.options.random ? { random: this.options.random } : {}),
+        });
+    }
+    /** A removal: NoSuchEntity means it is gone already, which is what was wanted. */
+    async remove(call, target, work) {
+        try {
+            await this.send(work);
+            this.steps.push({ call, target, result: 'done' });
+        }
+        catch (error) {
+            if (!isAwsError(error, 'NoSuchEntity'))
+                throw error;
+            this.steps.push({ call, target, result: 'already-gone' });
+        }
+    }
+    /** Follows IAM's Marker pagination to the end. */
+    async listAll(page) {
+        const items = [];
+        let marker;
+        do {
+            const answer = await this.send(() => page(marker));
+            items.push(...answer.items);
+            marker = answer.marker;
+        } while (marker);
+        return items;
+    }
+    /** The user's credentials, or undefined when the user does not exist (any more). */
+    async readCredentials(withMfa) {
+        try {
+            return {
+                accessKeys: await this.listAccessKeys(),
+                signingCertificates: await this.listSigningCertificates(),
+                sshPublicKeys: await this.listSshPublicKeys(),
+                serviceSpecificCredentials: await this.listServiceSpecificCredentials(),
+                mfaDevices: withMfa ? await this.listMfaDevices() : [],
+            };
+        }
+        catch (error) {
+            if (isAwsError(error, 'NoSuchEntity'))
+                return undefined;
+            throw error;
+        }
+    }
+    listAccessKeys() {
+        return this.listAll(async (Marker) => {
+            const answer = await this.iam.send(new dist_cjs/* ListAccessKeysCommand */.Qxm({ UserName: this.user, ...(Marker ? { Marker } : {}) }));
+            return {
+                items: (answer.AccessKeyMetadata ?? []).flatMap((key) => key.AccessKeyId ? [{ id: key.AccessKeyId, active: isActive(key.Status) }] : []),
+                marker: nextMarker(answer),
+            };
+        });
+    }
+    listSigningCertificates() {
+        return this.listAll(async (Marker) => {
+            const answer = await this.iam.send(new dist_cjs/* ListSigningCertificatesCommand */.BIy({ UserName: this.user, ...(Marker ? { Marker } : {}) }));
+            return {
+                items: (answer.Certificates ?? []).flatMap((cert) => cert.CertificateId ? [{ id: cert.CertificateId, active: isActive(cert.Status) }] : []),
+                marker: nextMarker(answer),
+            };
+        });
+    }
+    listSshPublicKeys() {
+        return this.listAll(async (Marker) => {
+            const answer = await this.iam.send(new dist_cjs/* ListSSHPublicKeysCommand */.pmF({ UserName: this.user, ...(Marker ? { Marker } : {}) }));
+            return {
+                items: (answer.SSHPublicKeys ?? []).flatMap((key) => key.SSHPublicKeyId ? [{ id: key.SSHPublicKeyId, active: isActive(key.Status) }] : []),
+                marker: nextMarker(answer),
+            };
+        });
+    }
+    listServiceSpecificCredentials() {
+        return this.listAll(async (Marker) => {
+            const answer = await this.iam.send(new dist_cjs/* ListServiceSpecificCredentialsCommand */.HsU({ UserName: this.user, ...(Marker ? { Marker } : {}) }));
+            return {
+                items: (answer.ServiceSpecificCredentials ?? []).flatMap((credential) => credential.ServiceSpecificCredentialId
+                    ? [{ id: credential.ServiceSpecificCredentialId, active: isActive(credential.Status) }]
+                    : []),
+                marker: nextMarker(answer),
+            };
+        });
+    }
+    listMfaDevices() {
+        return this.listAll(async (Marker) => {
+            const answer = await this.iam.send(new dist_cjs/* ListMFADevicesCommand */.UxV({ UserName: this.user, ...(Marker ? { Marker } : {}) }));
+            return {
+                items: (answer.MFADevices ?? []).flatMap((device) => device.SerialNumber ? [device.SerialNumber] : []),
+                marker: nextMarker(answer),
+            };
+        });
+    }
+    async listInlinePolicies() {
+        try {
+            return await this.listAll(async (Marker) => {
+                const answer = await this.iam.send(new dist_cjs/* ListUserPoliciesCommand */.Lt8({ UserName: this.user, ...(Marker ? { Marker } : {}) }));
+                return { items: answer.PolicyNames ?? [], marker: nextMarker(answer) };
+            });
+        }
+        catch (error) {
+            if (isAwsError(error, 'NoSuchEntity'))
+                return [];
+            throw error;
+        }
+    }
+    async deleteLoginProfile() {
+        await this.remove('DeleteLoginProfile', this.user, () => this.iam.send(new dist_cjs/* DeleteLoginProfileCommand */.r34({ UserName: this.user })));
+    }
+    /** Delete: every credential and MFA device, in AWS's order. */
+    async deleteCredentials(credentials) {
+        const { iam } = this;
+        const UserName = this.user;
+        for (const key of credentials.accessKeys) {
+            await this.remove('DeleteAccessKey', key.id, () => iam.send(new dist_cjs/* DeleteAccessKeyCommand */.yq0({ UserName, AccessKeyId: key.id })));
+        }
+        for (const cert of credentials.signingCertificates) {
+            await this.remove('DeleteSigningCertificate', cert.id, () => iam.send(new dist_cjs/* DeleteSigningCertificateCommand */.jPg({ UserName, CertificateId: cert.id })));
+        }
+        for (const key of credentials.sshPublicKeys) {
+            await this.remove('DeleteSSHPublicKey', key.id, () => iam.send(new dist_cjs/* DeleteSSHPublicKeyCommand */.JGD({ UserName, SSHPublicKeyId: key.id })));
+        }
+        for (const credential of credentials.serviceSpecificCredentials) {
+            await this.remove('DeleteServiceSpecificCredential', credential.id, () => iam.send(new dist_cjs/* DeleteServiceSpecificCredentialCommand */.$94({
+                UserName,
+                ServiceSpecificCredentialId: credential.id,
+            })));
+        }
+        for (const serial of credentials.mfaDevices) {
+            await this.remove('DeactivateMFADevice', serial, () => iam.send(new dist_cjs/* DeactivateMFADeviceCommand */.ShG({ UserName, SerialNumber: serial })));
+            if (isVirtualMfaSerial(serial)) {
+                await this.remove('DeleteVirtualMFADevice', serial, () => iam.send(new dist_cjs/* DeleteVirtualMFADeviceCommand */.Oem({ SerialNumber: serial })));
+            }
+        }
+    }
+    /** Disable: every active credential set Inactive (kept, so an audit still sees it). */
+    async deactivateCredentials(credentials) {
+        const { iam } = this;
+        const UserName = this.user;
+        const Status = 'Inactive';
+        for (const key of credentials.accessKeys.filter((c) => c.active)) {
+            await this.remove('UpdateAccessKey', key.id, () => iam.send(new dist_cjs/* UpdateAccessKeyCommand */.SF3({ UserName, AccessKeyId: key.id, Status })));
+        }
+        for (const cert of credentials.signingCertificates.filter((c) => c.active)) {
+            await this.remove('UpdateSigningCertificate', cert.id, () => iam.send(new dist_cjs/* UpdateSigningCertificateCommand */.n_q({ UserName, CertificateId: cert.id, Status })));
+        }
+        for (const key of credentials.sshPublicKeys.filter((c) => c.active)) {
+            await this.remove('UpdateSSHPublicKey', key.id, () => iam.send(new dist_cjs/* UpdateSSHPublicKeyCommand */.bYo({ UserName, SSHPublicKeyId: key.id, Status })));
+        }
+        for (const credential of credentials.serviceSpecificCredentials.filter((c) => c.active)) {
+            await this.remove('UpdateServiceSpecificCredential', credential.id, () => iam.send(new dist_cjs/* UpdateServiceSpecificCredentialCommand */.XmS({
+                UserName,
+                ServiceSpecificCredentialId: credential.id,
+                Status,
+            })));
+        }
+    }
+    /** Inline policies, then attached ones, then groups: the permissions the user holds. */
+    async removePermissions(inlinePolicyNames) {
+        const { iam } = this;
+        const UserName = this.user;
+        for (const PolicyName of inlinePolicyNames) {
+            await this.remove('DeleteUserPolicy', PolicyName, () => iam.send(new dist_cjs/* DeleteUserPolicyCommand */.QJ2({ UserName, PolicyName })));
+        }
+        for (const PolicyArn of this.change.attachedPolicyArns) {
+            await this.remove('DetachUserPolicy', PolicyArn, () => iam.send(new dist_cjs/* DetachUserPolicyCommand */.mC4({ UserName, PolicyArn })));
+        }
+        for (const GroupName of this.change.groups) {
+            await this.remove('RemoveUserFromGroup', GroupName, () => iam.send(new dist_cjs/* RemoveUserFromGroupCommand */.IuP({ UserName, GroupName })));
+        }
+    }
+    async deleteUser() {
+        try {
+            await this.send(() => this.iam.send(new dist_cjs/* DeleteUserCommand */.O56({ UserName: this.user })));
+            this.steps.push({ call: 'DeleteUser', target: this.user, result: 'done' });
+            return 'done';
+        }
+        catch (error) {
+            if (!isAwsError(error, 'NoSuchEntity'))
+                throw error;
+            this.steps.push({ call: 'DeleteUser', target: this.user, result: 'already-gone' });
+            return 'already-gone';
+        }
+    }
+    report(status) {
+        return { status, steps: this.steps };
+    }
+}
+async function deleteUser(offboarding, iam) {
+    const { change } = offboarding;
+    const credentials = await offboarding.readCredentials(true);
+    if (credentials === undefined)
+        return offboarding.report('already-done');
+    await offboarding.deleteLoginProfile();
+    await offboarding.deleteCredentials(credentials);
+    await offboarding.removePermissions(change.inlinePolicyNames);
+    if (change.permissionsBoundaryArn !== undefined) {
+        await offboarding.remove('DeleteUserPermissionsBoundary', change.permissionsBoundaryArn, () => iam.send(new dist_cjs/* DeleteUserPermissionsBoundaryCommand */.k2n({ UserName: change.user })));
+    }
+    try {
+        await offboarding.deleteUser();
+    }
+    catch (error) {
+        if (!isAwsError(error, 'DeleteConflict'))
+            throw error;
+        // Something was added after the lists above (a new key, an inline policy): sweep once more.
+        const again = await offboarding.readCredentials(true);
+        if (again === undefined)
+            return offboarding.report('done');
+        await offboarding.deleteLoginProfile();
+        await offboarding.deleteCredentials(again);
+        for (const PolicyName of await offboarding.listInlinePolicies()) {
+            await offboarding.remove('DeleteUserPolicy', PolicyName, () => iam.send(new dist_cjs/* DeleteUserPolicyCommand */.QJ2({ UserName: change.user, PolicyName })));
+        }
+        await offboarding.deleteUser();
+    }
+    return offboarding.report('done');
+}
+async function disableUser(offboarding, iam, now) {
+    const { change } = offboarding;
+    const credentials = await offboarding.readCredentials(false);
+    if (credentials === undefined)
+        return offboarding.report('already-done');
+    await offboarding.deleteLoginProfile();
+    await offboarding.deactivateCredentials(credentials);
+    await offboarding.removePermissions(change.inlinePolicyNames);
+    // An access key created while the permissions were still there: deactivated too.
+    await offboarding.deactivateCredentials({
+        accessKeys: await offboarding.listAccessKeys(),
+        signingCertificates: [],
+        sshPublicKeys: [],
+        serviceSpecificCredentials: [],
+        mfaDevices: [],
+    });
+    const disabledAt = now().toISOString();
+    await offboarding.send(() => iam.send(new dist_cjs/* TagUserCommand */.pkA({ UserName: change.user, Tags: [{ Key: TAG_DISABLED_AT, Value: disabledAt }] })));
+    offboarding.steps.push({ call: 'TagUser', target: `${TAG_DISABLED_AT}=${disabledAt}`, result: 'done' });
+    return offboarding.report('done');
+}
+async function offboardUser(iam, change, options = {}) {
+    const offboarding = new Offboarding(iam, change, options);
+    return change.mode === 'delete'
+        ? deleteUser(offboarding, iam)
+        : disableUser(offboarding, iam, options.now ?? (() => new Date()));
+}
+const STEP_WORDS = {
+    DeleteLoginProfile: ['deleted', 'login profile'],
+    DeleteAccessKey: ['deleted', 'access key'],
+    UpdateAccessKey: ['deactivated', 'access key'],
+    DeleteSigningCertificate: ['deleted', 'signing certificate'],
+    UpdateSigningCertificate: ['deactivated', 'signing certificate'],
+    DeleteSSHPublicKey: ['deleted', 'SSH key'],
+    UpdateSSHPublicKey: ['deactivated', 'SSH key'],
+    DeleteServiceSpecificCredential: ['deleted', 'service-specific credential'],
+    UpdateServiceSpecificCredential: ['deactivated', 'service-specific credential'],
+    DeactivateMFADevice: ['deactivated', 'MFA device'],
+    DeleteVirtualMFADevice: ['deleted', 'virtual MFA device'],
+    DeleteUserPolicy: ['deleted', 'inline policy'],
+    DetachUserPolicy: ['detached', 'policy'],
+    RemoveUserFromGroup: ['left', 'group'],
+    DeleteUserPermissionsBoundary: ['removed', 'boundary'],
+};
+/** `deleted login profile, deactivated 2 access keys, left 1 group, tagged disabled-at`: what was done. */
+function summarizeOffboarding(report) {
+    const counts = new Map();
+    const parts = [];
+    for (const step of report.steps) {
+        if (step.result !== 'done')
+            continue;
+        counts.set(step.call, (counts.get(step.call) ?? 0) + 1);
+    }
+    for (const [call, count] of counts) {
+        const words = STEP_WORDS[call];
+        if (words !== undefined) {
+            const [verb, noun] = words;
+            parts.push(call === 'DeleteLoginProfile'
+                ? `${verb} ${noun}`
+                : `${verb} ${count} ${noun}${count === 1 ? '' : 's'}`);
+        }
+        else if (call === 'TagUser')
+            parts.push(`tagged ${TAG_DISABLED_AT}`);
+        else if (call === 'DeleteUser')
+            parts.push('deleted the user');
+    }
+    if (parts.length === 0)
+        return report.status === 'already-done' ? 'nothing left to remove' : 'nothing to remove';
+    return parts.join(', ');
+}
+
 ;// CONCATENATED MODULE: ./src/iam/apply-plan.ts
+
 
 
 /** IAM's write APIs throttle at a few requests a second per account; more in flight only waits. */
@@ -49387,16 +50361,25 @@ function describeError(error) {
         return { error: error.message, code: error.name };
     return { error: String(error), code: undefined };
 }
-async function applyUser(iam, userPlan) {
+async function applyChange(iam, change, options) {
+    if (change.kind !== 'offboard-user')
+        return { change, status: await executeChange(iam, change) };
+    const report = await offboardUser(iam, change, {
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
+    return { change, status: report.status, detail: summarizeOffboarding(report) };
+}
+async function applyUser(iam, changes, options) {
     const outcomes = [];
     let failed = false;
-    for (const change of userPlan.changes) {
+    for (const change of changes) {
         if (failed) {
             outcomes.push({ change, status: 'skipped' });
             continue;
         }
         try {
-            outcomes.push({ change, status: await executeChange(iam, change) });
+            outcomes.push(await applyChange(iam, change, options));
         }
         catch (error) {
             failed = true;
@@ -49406,10 +50389,16 @@ async function applyUser(iam, userPlan) {
     return outcomes;
 }
 async function applyPlan(iam, plan, options = {}) {
+    // Plan errors include the removal guard (more offboardings than max-removals): nothing runs.
     if (plan.errors.length > 0)
         throw new PlanHasErrors(plan.errors.length);
-    const perUser = await mapLimit(plan.users, options.concurrency ?? DEFAULT_APPLY_CONCURRENCY, async (userPlan) => {
-        const outcomes = await applyUser(iam, userPlan);
+    // Each offboarding is one unit of work, like a user's list of changes.
+    const work = [
+        ...plan.users.map((userPlan) => userPlan.changes),
+        ...plan.offboard.map((change) => [change]),
+    ];
+    const perUser = await mapLimit(work, options.concurrency ?? DEFAULT_APPLY_CONCURRENCY, async (changes) => {
+        const outcomes = await applyUser(iam, changes, options);
         for (const outcome of outcomes)
             options.onOutcome?.(outcome);
         return outcomes;
@@ -49465,127 +50454,6 @@ function createIamClient(settings) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/plan/plan.ts
-function changeCount(plan) {
-    return plan.users.reduce((sum, user) => sum + user.changes.length, 0);
-}
-
-;// CONCATENATED MODULE: ./src/plan/render-markdown.ts
-
-
-/** Escapes what would break a table cell or inline code. */
-function escapeCell(text) {
-    return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/`/g, "'").replace(/[\r\n]+/g, ' ');
-}
-const code = (text) => `\`${escapeCell(text)}\``;
-/** `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess` -> `ViewOnlyAccess`. */
-function policyName(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
-}
-function describeChange(change) {
-    switch (change.kind) {
-        case 'create-user': {
-            const boundary = change.permissionsBoundary ? `, boundary ${code(policyName(change.permissionsBoundary))}` : '';
-            return `create at ${code(change.path)} with ${change.tags.length} tags${boundary}`;
-        }
-        case 'set-boundary':
-            return `set boundary ${code(policyName(change.policyArn))}`;
-        case 'remove-boundary':
-            return `remove boundary ${code(policyName(change.policyArn))}`;
-        case 'attach-policy':
-            return `attach ${code(policyName(change.policyArn))}`;
-        case 'detach-policy':
-            return `detach ${code(policyName(change.policyArn))}`;
-        case 'add-to-group':
-            return `join ${code(change.group)}`;
-        case 'remove-from-group':
-            return `leave ${code(change.group)}`;
-        case 'tag-user':
-            return `tag ${change.tags.map((tag) => code(`${tag.key}=${tag.value}`)).join(', ')}`;
-        case 'untag-user':
-            return `untag ${change.keys.map(code).join(', ')}`;
-    }
-}
-function plural(count, word) {
-    return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-function planHeadline(plan) {
-    const creates = plan.users.filter((user) => user.action === 'create').length;
-    const updates = plan.users.length - creates;
-    const parts = [
-        `**${creates} to create, ${updates} to update, ${plan.offboard.length} to offboard**`,
-        plural(changeCount(plan), 'change'),
-        `${plan.unchanged.length} unchanged`,
-    ];
-    if (plan.errors.length > 0)
-        parts.push(`**${plural(plan.errors.length, 'error')}**`);
-    return parts.join(' · ');
-}
-function renderPlanMarkdown(plan) {
-    const lines = [
-        `### iam-gitops plan for ${code(plan.scope.repository)} at ${code(plan.scope.iamPath)}`,
-        '',
-        planHeadline(plan),
-        '',
-    ];
-    if (plan.errors.length > 0) {
-        lines.push('#### Errors (nothing will be applied until they are fixed)', '');
-        for (const issue of plan.errors)
-            lines.push(`- ${code(formatIssue(issue))}`);
-        lines.push('');
-    }
-    if (plan.users.length > 0) {
-        lines.push('| | User | Changes |', '|---|---|---|');
-        for (const user of plan.users) {
-            const action = user.action === 'create' ? '➕ create' : '✏️ update';
-            lines.push(`| ${action} | ${code(user.user)} | ${user.changes.map(describeChange).join('<br>')} |`);
-        }
-        lines.push('');
-    }
-    else if (plan.errors.length === 0) {
-        lines.push('No changes: IAM matches the roster.', '');
-    }
-    if (plan.offboard.length > 0) {
-        lines.push('#### To offboard', '', '| User | Why |', '|---|---|');
-        for (const user of plan.offboard)
-            lines.push(`| ${code(user.user)} | ${escapeCell(user.reason)} |`);
-        lines.push('');
-    }
-    if (plan.unmanaged.length > 0) {
-        lines.push(`#### Not managed by this repository (under ${code(plan.scope.iamPath)}, never touched)`, '');
-        for (const user of plan.unmanaged) {
-            lines.push(`- ${code(user.user)}${user.managedBy ? ` (managed by ${code(user.managedBy)})` : ' (no managed-by tag)'}`);
-        }
-        lines.push('');
-    }
-    return lines.join('\n');
-}
-const STATUS = {
-    done: '✅ done',
-    'already-done': '✅ already so',
-    failed: '❌ failed',
-    skipped: '⏭️ skipped',
-};
-function renderApplyMarkdown(plan, result) {
-    const lines = [
-        `### iam-gitops apply for ${code(plan.scope.repository)} at ${code(plan.scope.iamPath)}`,
-        '',
-        `**${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped**`,
-        '',
-    ];
-    if (result.outcomes.length > 0) {
-        lines.push('| User | Change | Result |', '|---|---|---|');
-        for (const outcome of result.outcomes) {
-            const detail = outcome.status === 'failed' ? `: ${escapeCell(outcome.code ?? '')} ${escapeCell(outcome.error)}` : '';
-            lines.push(`| ${code(outcome.change.user)} | ${describeChange(outcome.change)} | ${STATUS[outcome.status]}${detail} |`);
-        }
-        lines.push('');
-    }
-    if (result.failed > 0)
-        lines.push('Failed and skipped changes are retried by the next run: it plans again from what IAM holds.', '');
-    return lines.join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/plan/render-json.ts
 // The plan as JSON for machines: stable field names, versioned.
 
@@ -49607,6 +50475,7 @@ function planToJson(plan) {
         users: plan.users,
         unchanged: plan.unchanged,
         offboard: plan.offboard,
+        disabled: plan.disabled,
         unmanaged: plan.unmanaged,
         errors: plan.errors.map((issue) => ({ ...issue, text: formatIssue(issue) })),
     };
@@ -49646,16 +50515,19 @@ function errorMessage(error) {
 
 
 
+
+
 const EXIT_OK = 0;
 const EXIT_INVALID = 1;
 const EXIT_FAILURE = 2;
 const USAGE = `iam-gitops ${VERSION}: GitOps for AWS IAM users
 
-Usage: iam-gitops <validate|plan|apply> [options]
+Usage: iam-gitops <validate|plan|apply|invites> [options]
 
   validate   check every roster file; no AWS call
   plan       show what apply would change in IAM
   apply      change IAM to match the roster
+  invites    report stale invitations (sign-in details never used)
 
 Options:
   --users-dir DIR      roster directory (default: users)
@@ -49663,6 +50535,10 @@ Options:
   --repository O/R     value of the managed-by tag (default: $GITHUB_REPOSITORY)
   --email-domain D     console users without an email get <name>@D
   --region R           AWS region for IAM (default: $AWS_REGION, else us-east-1)
+  --on-remove MODE     a managed user whose file is gone: disable (default) or delete
+  --max-removals N     refuse a plan that offboards more than N users (default: ${DEFAULT_MAX_REMOVALS})
+  --invite-expiry-days N  invites: stale after N days unused (default: ${DEFAULT_INVITE_EXPIRY_DAYS})
+  --expire-invites     invites: delete the login profile of each stale invitation
   --json               machine-readable output
   -h, --help           this text
   -v, --version        the version
@@ -49684,13 +50560,27 @@ function coreSettings(values, io) {
     if (!IAM_PATH_PATTERN.test(iamPath))
         throw new UsageError(`--iam-path "${iamPath}" is not an IAM path like /iam-gitops/`);
     const repository = typeof values.repository === 'string' ? values.repository : (io.env.GITHUB_REPOSITORY ?? '');
+    const onRemove = typeof values['on-remove'] === 'string' ? values['on-remove'] : 'disable';
+    if (!ON_REMOVE_MODES.includes(onRemove))
+        throw new UsageError(`--on-remove must be one of ${ON_REMOVE_MODES.join(', ')} (got "${onRemove}")`);
     return {
         usersDir: (0,external_node_path_.resolve)(usersDir),
         displayDir: usersDir,
         iamPath,
         repository,
         emailDomain: typeof values['email-domain'] === 'string' ? values['email-domain'] : undefined,
+        onRemove: onRemove,
+        maxRemovals: wholeNumber(values, 'max-removals', DEFAULT_MAX_REMOVALS, 0),
     };
+}
+function wholeNumber(values, name, fallback, min) {
+    const text = values[name];
+    if (typeof text !== 'string')
+        return fallback;
+    const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!(value >= min))
+        throw new UsageError(`--${name} must be a whole number of at least ${min} (got "${text}")`);
+    return value;
 }
 function requireRepository(settings) {
     if (!/^[\w.-]+\/[\w.-]+$/.test(settings.repository)) {
@@ -49709,6 +50599,10 @@ async function runCli(argv, io) {
                 repository: { type: 'string' },
                 'email-domain': { type: 'string' },
                 region: { type: 'string' },
+                'on-remove': { type: 'string' },
+                'max-removals': { type: 'string' },
+                'invite-expiry-days': { type: 'string' },
+                'expire-invites': { type: 'boolean', default: false },
                 json: { type: 'boolean', default: false },
                 help: { type: 'boolean', short: 'h', default: false },
                 version: { type: 'boolean', short: 'v', default: false },
@@ -49731,14 +50625,16 @@ async function runCli(argv, io) {
     const command = positionals[0];
     const json = values.json === true;
     try {
-        if (positionals.length !== 1 || !['validate', 'plan', 'apply'].includes(command ?? '')) {
-            throw new UsageError(`expected one command: validate, plan or apply${command ? ` (got "${positionals.join(' ')}")` : ''}`);
+        if (positionals.length !== 1 || !['validate', 'plan', 'apply', 'invites'].includes(command ?? '')) {
+            throw new UsageError(`expected one command: validate, plan, apply or invites${command ? ` (got "${positionals.join(' ')}")` : ''}`);
         }
         const settings = coreSettings(values, io);
         if (command === 'validate') {
             const outcome = await validateRoster(settings);
             if (json)
-                io.out(JSON.stringify(outcome.kind === 'valid' ? { valid: true, files: outcome.fileCount } : { valid: false, issues: outcome.issues.map((i) => ({ ...i, text: formatIssue(i) })) }, null, 2));
+                io.out(JSON.stringify(outcome.kind === 'valid'
+                    ? { valid: true, files: outcome.fileCount }
+                    : { valid: false, issues: outcome.issues.map((i) => ({ ...i, text: formatIssue(i) })) }, null, 2));
             if (outcome.kind === 'invalid') {
                 if (!json)
                     printIssues(io, outcome.issues);
@@ -49749,8 +50645,19 @@ async function runCli(argv, io) {
             return EXIT_OK;
         }
         requireRepository(settings);
-        const region = typeof values.region === 'string' ? values.region : (io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1');
+        const region = typeof values.region === 'string'
+            ? values.region
+            : (io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1');
         const iam = createIamClient({ region, purpose: `cli-${command}` });
+        if (command === 'invites') {
+            const report = await findStaleInvites(iam, {
+                ...settings,
+                inviteExpiryDays: wholeNumber(values, 'invite-expiry-days', DEFAULT_INVITE_EXPIRY_DAYS, 1),
+                expireInvites: values['expire-invites'] === true,
+            });
+            io.out(json ? JSON.stringify(report, null, 2) : renderStaleInvitesMarkdown(report));
+            return EXIT_OK;
+        }
         const outcome = await makePlan(settings, iam);
         if (outcome.kind === 'invalid') {
             if (json)

@@ -44,6 +44,15 @@ export async function makePlan(settings: CoreSettings, iam: IAMClient): Promise<
     ...(user.permissionsBoundary ? [user.permissionsBoundary] : []),
   ]);
   const snapshot = await readSnapshot(iam, { referencedPolicies });
-  const plan = planChanges(roster, snapshot, { iamPath: settings.iamPath, repository: settings.repository });
+  const plan = planChanges(
+    roster,
+    snapshot,
+    { iamPath: settings.iamPath, repository: settings.repository },
+    {
+      ...(settings.onRemove !== undefined ? { onRemove: settings.onRemove } : {}),
+      ...(settings.maxRemovals !== undefined ? { maxRemovals: settings.maxRemovals } : {}),
+      rosterDir: settings.displayDir,
+    },
+  );
   return { kind: 'planned', roster, snapshot, plan };
 }

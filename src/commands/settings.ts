@@ -1,4 +1,5 @@
 // What the core needs to know, whichever front end (action or CLI) gathered it.
+import type { OnRemove } from '../plan/plan.js';
 
 export interface RosterSettings {
   /** Where to read the roster files from. */
@@ -14,4 +15,18 @@ export interface CoreSettings extends RosterSettings {
   readonly iamPath: string;
   /** `<owner>/<repo>`: the value of the managed-by tag. */
   readonly repository: string;
+  /** What offboarding does to a managed user whose file is gone; default `disable`. */
+  readonly onRemove?: OnRemove;
+  /** A plan that would offboard more users than this is refused as a whole; default 3. */
+  readonly maxRemovals?: number;
 }
+
+/** The stale-invitation report (src/commands/stale-invites.ts). */
+export interface InviteSettings {
+  /** A login profile older than this, never used, is a stale invitation; default 14. */
+  readonly inviteExpiryDays: number;
+  /** Delete the login profile of a stale invitation (a re-send brings it back); default false. */
+  readonly expireInvites: boolean;
+}
+
+export const DEFAULT_INVITE_EXPIRY_DAYS = 14;

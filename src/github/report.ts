@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { changeCount, type Plan } from '../plan/plan.js';
 import { renderPlanJson } from '../plan/render-json.js';
-import type { RosterIssue } from '../roster/roster-issue.js';
+import { formatIssue, type RosterIssue } from '../roster/roster-issue.js';
+import { OUTPUT_MAX_BYTES, SUMMARY_MAX_BYTES, truncateMarkdown } from './truncate.js';
 
 /** GitHub shows at most 10 error annotations per step in the UI; all are still in the log. */
 export function annotateIssues(issues: readonly RosterIssue[]): void {
@@ -23,7 +24,28 @@ export function annotateIssues(issues: readonly RosterIssue[]): void {
 export async function writeSummary(markdown: string): Promise<void> {
   // Without GITHUB_STEP_SUMMARY (a local run) there is nowhere to write; the log has it all.
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(markdown, true).write();
+  // GitHub drops a step summary over 1 MiB entirely; keep the start and say so. The log has it all.
+  const fitted = truncateMarkdown(
+    markdown,
+    SUMMARY_MAX_BYTES - 1024,
+    ({ kept, total }) =>
+      `> [!NOTE]\n> Cut to ${kept} of ${total} bytes to fit GitHub's job summary limit; the step log and the plan-json output have everything.`,
+    'bytes',
+  );
+  await core.summary.addRaw(fitted, true).write();
+}
+
+/** Roster errors as Markdown, for the job summary and the pull request comment. */
+export function renderRosterErrorsMarkdown(issues: readonly RosterIssue[], displayDir: string): string {
+  const files = new Set(issues.map((issue) => issue.file)).size;
+  return [
+    `### iam-gitops: ${failureLine(issues.length, 'error')} in ${failureLine(files, 'file')} of \`${displayDir}\``,
+    '',
+    'Nothing was read from or changed in IAM. Each error is also annotated on its line.',
+    '',
+    ...issues.map((issue) => `- \`${formatIssue(issue).replace(/`/g, "'")}\``),
+    '',
+  ].join('\n');
 }
 
 /** Sets changes-count, plan-json (a file path) and plan-markdown. */
@@ -32,7 +54,15 @@ export async function writePlanOutputs(plan: Plan, markdown: string): Promise<st
   await writeFile(path, renderPlanJson(plan));
   core.setOutput('changes-count', changeCount(plan));
   core.setOutput('plan-json', path);
-  core.setOutput('plan-markdown', markdown);
+  core.setOutput(
+    'plan-markdown',
+    truncateMarkdown(
+      markdown,
+      OUTPUT_MAX_BYTES - 1024,
+      ({ kept, total }) => `(cut to ${kept} of ${total} bytes; the plan-json file has the whole plan)`,
+      'bytes',
+    ),
+  );
   return path;
 }
 

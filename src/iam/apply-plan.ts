@@ -1,16 +1,24 @@
 // Executes a plan and decides nothing. Users are worked on in parallel (bounded); each user's
 // changes run in the plan's order and stop at that user's first failure, which leaves the rest
-// for a rerun. One user's failure never stops another's changes.
+// for a rerun. One user's failure never stops another's changes. An offboarding is one change
+// of several IAM calls (offboard-user.ts), worked on beside the users.
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { Change, Plan, UserPlan } from '../plan/plan.js';
+import type { Change, Plan } from '../plan/plan.js';
 import { mapLimit } from '../util/map-limit.js';
+import type { Sleep } from '../util/retry.js';
 import { executeChange } from './execute-change.js';
+import { offboardUser, summarizeOffboarding } from './offboard-user.js';
 
 /** IAM's write APIs throttle at a few requests a second per account; more in flight only waits. */
 export const DEFAULT_APPLY_CONCURRENCY = 4;
 
 export type ChangeOutcome =
-  | { readonly change: Change; readonly status: 'done' | 'already-done' }
+  | {
+      readonly change: Change;
+      readonly status: 'done' | 'already-done';
+      /** What an offboarding removed, in words (`deleted login profile, left 2 groups, ...`). */
+      readonly detail?: string;
+    }
   | {
       readonly change: Change;
       readonly status: 'failed';
@@ -39,16 +47,38 @@ function describeError(error: unknown): { error: string; code: string | undefine
   return { error: String(error), code: undefined };
 }
 
-async function applyUser(iam: IAMClient, userPlan: UserPlan): Promise<ChangeOutcome[]> {
+export interface ApplyOptions {
+  readonly concurrency?: number;
+  readonly onOutcome?: (outcome: ChangeOutcome) => void;
+  /** The clock for the disabled-at tag an offboarding writes; the plan itself has none. */
+  readonly now?: () => Date;
+  /** For the backoff when IAM answers EntityTemporarilyUnmodifiable or ConcurrentModification. */
+  readonly sleep?: Sleep;
+}
+
+async function applyChange(iam: IAMClient, change: Change, options: ApplyOptions): Promise<ChangeOutcome> {
+  if (change.kind !== 'offboard-user') return { change, status: await executeChange(iam, change) };
+  const report = await offboardUser(iam, change, {
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+  return { change, status: report.status, detail: summarizeOffboarding(report) };
+}
+
+async function applyUser(
+  iam: IAMClient,
+  changes: readonly Change[],
+  options: ApplyOptions,
+): Promise<ChangeOutcome[]> {
   const outcomes: ChangeOutcome[] = [];
   let failed = false;
-  for (const change of userPlan.changes) {
+  for (const change of changes) {
     if (failed) {
       outcomes.push({ change, status: 'skipped' });
       continue;
     }
     try {
-      outcomes.push({ change, status: await executeChange(iam, change) });
+      outcomes.push(await applyChange(iam, change, options));
     } catch (error) {
       failed = true;
       outcomes.push({ change, status: 'failed', ...describeError(error) });
@@ -60,18 +90,20 @@ async function applyUser(iam: IAMClient, userPlan: UserPlan): Promise<ChangeOutc
 export async function applyPlan(
   iam: IAMClient,
   plan: Plan,
-  options: { readonly concurrency?: number; readonly onOutcome?: (outcome: ChangeOutcome) => void } = {},
+  options: ApplyOptions = {},
 ): Promise<ApplyResult> {
+  // Plan errors include the removal guard (more offboardings than max-removals): nothing runs.
   if (plan.errors.length > 0) throw new PlanHasErrors(plan.errors.length);
-  const perUser = await mapLimit(
-    plan.users,
-    options.concurrency ?? DEFAULT_APPLY_CONCURRENCY,
-    async (userPlan) => {
-      const outcomes = await applyUser(iam, userPlan);
-      for (const outcome of outcomes) options.onOutcome?.(outcome);
-      return outcomes;
-    },
-  );
+  // Each offboarding is one unit of work, like a user's list of changes.
+  const work: (readonly Change[])[] = [
+    ...plan.users.map((userPlan) => userPlan.changes),
+    ...plan.offboard.map((change) => [change]),
+  ];
+  const perUser = await mapLimit(work, options.concurrency ?? DEFAULT_APPLY_CONCURRENCY, async (changes) => {
+    const outcomes = await applyUser(iam, changes, options);
+    for (const outcome of outcomes) options.onOutcome?.(outcome);
+    return outcomes;
+  });
   const outcomes = perUser.flat();
   return {
     outcomes,

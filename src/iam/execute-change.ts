@@ -12,13 +12,16 @@ import {
   RemoveUserFromGroupCommand,
   TagUserCommand,
   UntagUserCommand,
+  UpdateUserCommand,
 } from '@aws-sdk/client-iam';
-import type { Change } from '../plan/plan.js';
+import { TAG_MANAGED_BY } from '../contract.js';
+import type { SingleCallChange } from '../plan/plan.js';
 import { isAwsError } from './aws-error.js';
 
 export type ChangeResult = 'done' | 'already-done';
 
-export async function executeChange(iam: IAMClient, change: Change): Promise<ChangeResult> {
+/** Offboarding is several calls: see offboard-user.ts, which apply-plan.ts calls for it. */
+export async function executeChange(iam: IAMClient, change: SingleCallChange): Promise<ChangeResult> {
   switch (change.kind) {
     case 'create-user':
       try {
@@ -35,7 +38,10 @@ export async function executeChange(iam: IAMClient, change: Change): Promise<Cha
         // A retried CreateUser whose first answer was lost: fine if the user is the one we made.
         if (!isAwsError(error, 'EntityAlreadyExists')) throw error;
         const existing = await iam.send(new GetUserCommand({ UserName: change.user }));
-        if (existing.User?.Path !== change.path) throw error;
+        // Same path is not enough: a user another repository (or a person) made there is not ours.
+        const ours = change.tags.find((tag) => tag.key === TAG_MANAGED_BY)?.value;
+        const theirs = existing.User?.Tags?.find((tag) => tag.Key === TAG_MANAGED_BY)?.Value;
+        if (existing.User?.Path !== change.path || theirs !== ours) throw error;
         return 'already-done';
       }
     case 'set-boundary':
@@ -73,6 +79,10 @@ export async function executeChange(iam: IAMClient, change: Change): Promise<Cha
       return 'done';
     case 'untag-user':
       await iam.send(new UntagUserCommand({ UserName: change.user, TagKeys: [...change.keys] }));
+      return 'done';
+    case 'move-user':
+      // Moving a user to the path it is already at succeeds: a rerun converges.
+      await iam.send(new UpdateUserCommand({ UserName: change.user, NewPath: change.toPath }));
       return 'done';
   }
 }

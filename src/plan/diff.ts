@@ -3,6 +3,7 @@ import {
   ACTION_OWNED_TAG_KEYS,
   CHANGE_PASSWORD_POLICY_ARN,
   TAG_CONSOLE,
+  TAG_DISABLED_AT,
   TAG_EMAIL,
   TAG_MANAGED_BY,
 } from '../contract.js';
@@ -10,8 +11,29 @@ import type { IamSnapshot, IamUser } from '../iam/snapshot.js';
 import { positionFor } from '../roster/parse-user-file.js';
 import type { DesiredUser, Roster } from '../roster/roster.js';
 import { compareIssues, type RosterIssue } from '../roster/roster-issue.js';
-import type { Change, Plan, Scope, Tag, UnmanagedUser, UserPlan } from './plan.js';
-import { placementOf } from './scope.js';
+import { isDisabled, planOffboarding, removalGuard } from './offboard.js';
+import {
+  type Change,
+  DEFAULT_MAX_REMOVALS,
+  DEFAULT_ON_REMOVE,
+  type OnRemove,
+  type Plan,
+  type Scope,
+  type Tag,
+  type UnmanagedUser,
+  type UserPlan,
+} from './plan.js';
+import { isUnderPath, placementOf } from './scope.js';
+
+/** How the plan treats users whose file is gone; the defaults keep every caller safe. */
+export interface PlanOptions {
+  /** What offboarding does (input `on-remove`); default `disable`. */
+  readonly onRemove?: OnRemove;
+  /** More offboardings than this refuse the plan (input `max-removals`); default 3. */
+  readonly maxRemovals?: number;
+  /** The users directory as the user sees it, where the removal guard's error is reported. */
+  readonly rosterDir?: string;
+}
 
 /** The tags iam-gitops keeps on a user: the file's own and the reserved ones the action owns. */
 export function desiredTags(user: DesiredUser, scope: Scope): Tag[] {
@@ -30,9 +52,14 @@ export function desiredPolicies(user: DesiredUser): string[] {
   return policies;
 }
 
-/** Tag keys iam-gitops may remove: any key but the reserved ones it does not own (the Lambda's marker, a re-send request). */
-function isRemovableTag(key: string): boolean {
+/**
+ * Tag keys iam-gitops may remove: any key but the reserved ones it does not own (the Lambda's
+ * marker, a re-send request). `restoring`: the disabled-at marker too, when a disabled user's
+ * file comes back.
+ */
+function isRemovableTag(key: string, restoring = false): boolean {
   if (key.toLowerCase().startsWith('aws:')) return false;
+  if (restoring && key === TAG_DISABLED_AT) return true;
   if (key.startsWith('iam-gitops:')) return ACTION_OWNED_TAG_KEYS.includes(key);
   return true;
 }
@@ -100,7 +127,10 @@ export function diffUser(user: DesiredUser, current: IamUser, scope: Scope): Cha
   const tags = desiredTags(user, scope);
   const wanted = new Set(tags.map((tag) => tag.key));
   const toSet = tags.filter((tag) => current.tags[tag.key] !== tag.value);
-  const toRemove = Object.keys(current.tags).filter((key) => !wanted.has(key) && isRemovableTag(key));
+  const restoring = isDisabled(current);
+  const toRemove = Object.keys(current.tags).filter(
+    (key) => !wanted.has(key) && isRemovableTag(key, restoring),
+  );
   if (toSet.length > 0) changes.push({ kind: 'tag-user', user: name, tags: toSet });
   if (toRemove.length > 0) changes.push({ kind: 'untag-user', user: name, keys: toRemove.sort() });
   return changes;
@@ -122,7 +152,40 @@ function creation(user: DesiredUser, scope: Scope): Change[] {
   return changes;
 }
 
-export function planChanges(roster: Roster, snapshot: IamSnapshot, scope: Scope): Plan {
+/** Why `current` cannot be adopted, or undefined when it can. */
+function adoptionRefusal(current: IamUser, scope: Scope): string | undefined {
+  const owner = current.tags[TAG_MANAGED_BY];
+  if (owner === undefined || owner === scope.repository) return undefined;
+  return `an IAM user "${current.name}" already exists at ${current.path} and is managed by ${owner}; adopt: true takes over only users no other repository manages, so it is not changed`;
+}
+
+/**
+ * Adoption (`adopt: true`): UpdateUser to the managed path when outside it, then TagUser with every
+ * desired tag (managed-by first of all, so the user is in scope as soon as possible; in full,
+ * because UpdateUser drops tags on moto), then the usual diff for boundary, policies, groups and
+ * tags to remove.
+ */
+export function adoptionChanges(user: DesiredUser, current: IamUser, scope: Scope): Change[] {
+  const changes: Change[] = [];
+  if (!isUnderPath(current, scope.iamPath)) {
+    changes.push({ kind: 'move-user', user: current.name, fromPath: current.path, toPath: scope.iamPath });
+  }
+  changes.push({ kind: 'tag-user', user: current.name, tags: desiredTags(user, scope) });
+  for (const change of diffUser(user, current, scope)) {
+    if (change.kind !== 'tag-user') changes.push(change);
+  }
+  return changes;
+}
+
+/** The order user plans are listed in: new users first, then the ones that change hands or state. */
+const ACTION_ORDER: Record<UserPlan['action'], number> = { create: 0, adopt: 1, restore: 2, update: 3 };
+
+export function planChanges(
+  roster: Roster,
+  snapshot: IamSnapshot,
+  scope: Scope,
+  options: PlanOptions = {},
+): Plan {
   const known = { groups: new Set(snapshot.groups), policies: new Set(snapshot.policies) };
   const byName = new Map<string, IamUser>();
   for (const user of snapshot.users) byName.set(user.name.toLowerCase(), user);
@@ -148,6 +211,20 @@ export function planChanges(roster: Roster, snapshot: IamSnapshot, scope: Scope)
       continue;
     }
     const placement = placementOf(current, scope);
+    if (placement !== 'managed' && user.adopt && current.name === user.name) {
+      const refusal = adoptionRefusal(current, scope);
+      if (refusal !== undefined) {
+        errors.push(issueAt(user, 'adopt', refusal));
+        continue;
+      }
+      users.push({
+        user: user.name,
+        action: 'adopt',
+        file: user.source.file,
+        changes: adoptionChanges(user, current, scope),
+      });
+      continue;
+    }
     if (placement !== 'managed') {
       const owner = current.tags[TAG_MANAGED_BY];
       const where =
@@ -172,23 +249,35 @@ export function planChanges(roster: Roster, snapshot: IamSnapshot, scope: Scope)
       continue;
     }
     const changes = diffUser(user, current, scope);
+    const action = isDisabled(current) ? 'restore' : 'update';
     if (changes.length === 0) unchanged.push(user.name);
-    else users.push({ user: user.name, action: 'update', file: user.source.file, changes });
+    else users.push({ user: user.name, action, file: user.source.file, changes });
   }
 
-  const offboard = snapshot.users
-    .filter((user) => placementOf(user, scope) === 'managed' && !claimed.has(user.name.toLowerCase()))
-    .map((user) => ({ user: user.name, arn: user.arn, reason: 'its roster file was removed' }));
+  const { offboard, disabled } = planOffboarding(
+    snapshot.users.filter(
+      (user) => placementOf(user, scope) === 'managed' && !claimed.has(user.name.toLowerCase()),
+    ),
+    options.onRemove ?? DEFAULT_ON_REMOVE,
+  );
+  const guard = removalGuard(
+    offboard,
+    options.maxRemovals ?? DEFAULT_MAX_REMOVALS,
+    options.rosterDir ?? 'users',
+  );
+  if (guard !== undefined) errors.push(guard);
   const unmanaged: UnmanagedUser[] = snapshot.users
     .filter((user) => placementOf(user, scope) === 'unmanaged' && !claimed.has(user.name.toLowerCase()))
     .map((user) => ({ user: user.name, path: user.path, managedBy: user.tags[TAG_MANAGED_BY] }));
 
   const byUser = (a: { user: string }, b: { user: string }) => a.user.localeCompare(b.user);
+  const byAction = (a: UserPlan, b: UserPlan) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action];
   return {
     scope,
-    users: users.sort((a, b) => (a.action === b.action ? byUser(a, b) : a.action === 'create' ? -1 : 1)),
+    users: users.sort((a, b) => byAction(a, b) || byUser(a, b)),
     unchanged: unchanged.sort(),
-    offboard: offboard.sort(byUser),
+    offboard,
+    disabled,
     unmanaged: unmanaged.sort(byUser),
     errors: errors.sort(compareIssues),
   };

@@ -20,6 +20,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     users: plan.users,
     unchanged: plan.unchanged,
     offboard: plan.offboard,
+    disabled: plan.disabled,
     unmanaged: plan.unmanaged,
     errors: plan.errors.map((issue) => ({ ...issue, text: formatIssue(issue) })),
   };

@@ -1,7 +1,8 @@
 // The plan as Markdown: one table a reviewer reads at a glance, then what needs attention.
+import { TAG_DISABLED_AT } from '../contract.js';
 import type { ApplyResult, ChangeOutcome } from '../iam/apply-plan.js';
 import { formatIssue } from '../roster/roster-issue.js';
-import { type Change, changeCount, type Plan } from './plan.js';
+import { type Change, changeCount, type OffboardChange, type Plan, type UserPlan } from './plan.js';
 
 /** Escapes what would break a table cell or inline code. */
 export function escapeCell(text: string): string {
@@ -43,7 +44,40 @@ export function describeChange(change: Change): string {
       return `tag ${change.tags.map((tag) => code(`${tag.key}=${tag.value}`)).join(', ')}`;
     case 'untag-user':
       return `untag ${change.keys.map(code).join(', ')}`;
+    case 'move-user':
+      return `move from ${code(change.fromPath)} to ${code(change.toPath)}`;
+    case 'offboard-user':
+      return `${change.mode}: ${offboardRemovals(change).join('; ')}`;
   }
+}
+
+/**
+ * What an offboarding takes away, as the plan knows it: the groups and policies from the
+ * snapshot by name; the credentials by kind (apply lists them for this user when it runs).
+ */
+export function offboardRemovals(change: OffboardChange): string[] {
+  const removals: string[] =
+    change.mode === 'delete'
+      ? [
+          'delete login profile, access keys, signing certificates, SSH keys, service-specific credentials and MFA devices (virtual ones deleted)',
+        ]
+      : [
+          'delete login profile',
+          'deactivate access keys, signing certificates, SSH keys and service-specific credentials',
+        ];
+  if (change.inlinePolicyNames.length > 0)
+    removals.push(`delete inline ${change.inlinePolicyNames.map(code).join(', ')}`);
+  if (change.attachedPolicyArns.length > 0)
+    removals.push(`detach ${change.attachedPolicyArns.map((arn) => code(policyName(arn))).join(', ')}`);
+  if (change.groups.length > 0) removals.push(`leave ${change.groups.map(code).join(', ')}`);
+  if (change.mode === 'delete') {
+    if (change.permissionsBoundaryArn !== undefined)
+      removals.push(`remove boundary ${code(policyName(change.permissionsBoundaryArn))}`);
+    removals.push('delete the user');
+  } else {
+    removals.push(`tag ${code(TAG_DISABLED_AT)}`);
+  }
+  return removals;
 }
 
 function plural(count: number, word: string): string {
@@ -51,15 +85,47 @@ function plural(count: number, word: string): string {
 }
 
 export function planHeadline(plan: Plan): string {
-  const creates = plan.users.filter((user) => user.action === 'create').length;
-  const updates = plan.users.length - creates;
+  const count = (action: UserPlan['action']) => plan.users.filter((user) => user.action === action).length;
+  const counts = [`${count('create')} to create`, `${count('update')} to update`];
+  if (count('adopt') > 0) counts.push(`${count('adopt')} to adopt`);
+  if (count('restore') > 0) counts.push(`${count('restore')} to restore`);
+  counts.push(`${plan.offboard.length} to offboard`);
   const parts = [
-    `**${creates} to create, ${updates} to update, ${plan.offboard.length} to offboard**`,
+    `**${counts.join(', ')}**`,
     plural(changeCount(plan), 'change'),
     `${plan.unchanged.length} unchanged`,
   ];
+  if (plan.disabled.length > 0) parts.push(`${plan.disabled.length} disabled`);
   if (plan.errors.length > 0) parts.push(`**${plural(plan.errors.length, 'error')}**`);
   return parts.join(' · ');
+}
+
+const ACTION_LABEL: Record<UserPlan['action'], string> = {
+  create: '➕ create',
+  adopt: '🔁 adopt',
+  restore: '♻️ restore',
+  update: '✏️ update',
+};
+
+const MODE_LABEL: Record<OffboardChange['mode'], string> = {
+  disable: '🚫 disable',
+  delete: '🗑️ delete',
+};
+
+/** What a reviewer should know about adoption, restoring and offboarding, beyond the table. */
+function notes(plan: Plan): string[] {
+  const lines: string[] = [];
+  if (plan.users.some((user) => user.action === 'adopt')) {
+    lines.push(
+      `- **adopt**: an existing IAM user whose file says \`adopt: true\` is moved under ${code(plan.scope.iamPath)} and tagged as managed by ${code(plan.scope.repository)}; it keeps its password, access keys and MFA devices, and no sign-in email is sent.`,
+    );
+  }
+  if (plan.users.some((user) => user.action === 'restore')) {
+    lines.push(
+      `- **restore**: a disabled user whose file is back gets its groups, policies and tags again and loses ${code(TAG_DISABLED_AT)}. Its access keys stay inactive; console sign-in comes back with a re-send (run the workflow with its \`user\`), which sets a new password and emails it.`,
+    );
+  }
+  return lines;
 }
 
 export function renderPlanMarkdown(plan: Plan): string {
@@ -77,16 +143,35 @@ export function renderPlanMarkdown(plan: Plan): string {
   if (plan.users.length > 0) {
     lines.push('| | User | Changes |', '|---|---|---|');
     for (const user of plan.users) {
-      const action = user.action === 'create' ? '➕ create' : '✏️ update';
-      lines.push(`| ${action} | ${code(user.user)} | ${user.changes.map(describeChange).join('<br>')} |`);
+      lines.push(
+        `| ${ACTION_LABEL[user.action]} | ${code(user.user)} | ${user.changes.map(describeChange).join('<br>')} |`,
+      );
     }
     lines.push('');
-  } else if (plan.errors.length === 0) {
+    const explained = notes(plan);
+    if (explained.length > 0) lines.push(...explained, '');
+  } else if (plan.errors.length === 0 && plan.offboard.length === 0) {
     lines.push('No changes: IAM matches the roster.', '');
   }
   if (plan.offboard.length > 0) {
-    lines.push('#### To offboard', '', '| User | Why |', '|---|---|');
-    for (const user of plan.offboard) lines.push(`| ${code(user.user)} | ${escapeCell(user.reason)} |`);
+    lines.push('#### To offboard', '', '| | User | Will remove | Why |', '|---|---|---|---|');
+    for (const user of plan.offboard) {
+      lines.push(
+        `| ${MODE_LABEL[user.mode]} | ${code(user.user)} | ${offboardRemovals(user).join('<br>')} | ${escapeCell(user.reason)} |`,
+      );
+    }
+    lines.push('');
+    if (plan.offboard.some((user) => user.mode === 'disable'))
+      lines.push(
+        'A disabled user stays in IAM for audit; adding its file back restores it. Credentials are listed and removed for these users only, when apply runs.',
+        '',
+      );
+  }
+  if (plan.disabled.length > 0) {
+    lines.push('#### Disabled earlier (file removed; kept for audit, not changed)', '');
+    for (const user of plan.disabled) {
+      lines.push(`- ${code(user.user)} (disabled ${code(user.disabledAt)}): add its file back to restore it`);
+    }
     lines.push('');
   }
   if (plan.unmanaged.length > 0) {
@@ -120,9 +205,12 @@ export function renderApplyMarkdown(plan: Plan, result: ApplyResult): string {
     for (const outcome of result.outcomes) {
       const detail =
         outcome.status === 'failed' ? `: ${escapeCell(outcome.code ?? '')} ${escapeCell(outcome.error)}` : '';
-      lines.push(
-        `| ${code(outcome.change.user)} | ${describeChange(outcome.change)} | ${STATUS[outcome.status]}${detail} |`,
-      );
+      // An offboarding says what it actually removed, not what the plan expected.
+      const what =
+        outcome.change.kind === 'offboard-user' && 'detail' in outcome && outcome.detail !== undefined
+          ? `${outcome.change.mode}: ${escapeCell(outcome.detail)}`
+          : describeChange(outcome.change);
+      lines.push(`| ${code(outcome.change.user)} | ${what} | ${STATUS[outcome.status]}${detail} |`);
     }
     lines.push('');
   }

@@ -1,0 +1,180 @@
+// AWS credentials for the run: GitHub's OIDC token exchanged with STS AssumeRoleWithWebIdentity
+// for the role in `role-to-assume`, or, without that input, whatever the SDK finds in the
+// environment (a configure-aws-credentials step before this one). The assumed role's keys are
+// masked in the log before anything uses them; the token itself is never printed.
+import * as core from '@actions/core';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import {
+  AssumeRoleWithWebIdentityCommand,
+  type AssumeRoleWithWebIdentityCommandOutput,
+  STSClient,
+} from '@aws-sdk/client-sts';
+import { isAwsError } from '../iam/aws-error.js';
+import { createIamClient, retrySettings, userAgent } from '../iam/iam-client.js';
+import type { AwsAccessSettings } from '../inputs.js';
+import { errorMessage } from '../util/error-message.js';
+
+/** The audience AWS expects in a GitHub OIDC token (the `aud` the IAM OIDC provider lists). */
+export const STS_AUDIENCE = 'sts.amazonaws.com';
+
+export interface RoleSettings {
+  readonly roleArn: string;
+  readonly sessionName: string;
+  readonly durationSeconds: number;
+  readonly region: string;
+}
+
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration?: Date;
+}
+
+export interface AssumedRole {
+  readonly credentials: AwsCredentials;
+  /** `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`: not a secret, names who acts in CloudTrail. */
+  readonly assumedRoleArn: string | undefined;
+}
+
+/** The runner offers no OIDC token: the job lacks `id-token: write`, or it runs for a fork. */
+export class OidcTokenUnavailable extends Error {
+  override readonly name = 'OidcTokenUnavailable';
+  constructor() {
+    super(
+      'no GitHub OIDC token to assume role-to-assume with: give the job `permissions: id-token: write` ' +
+        '(GitHub never gives one to a pull request from a fork)',
+    );
+  }
+}
+
+/** GitHub offers a token only when the job has `id-token: write` (never to a fork's pull request). */
+export function oidcTokenAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+}
+
+/**
+ * The claims of a JWT, read without verifying it (only to explain a refusal). Undefined when the
+ * value is not a JWT. Never log the token itself, only claims named on purpose.
+ */
+export function jwtClaims(token: string): Readonly<Record<string, unknown>> | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function claim(claims: Readonly<Record<string, unknown>> | undefined, name: string): string {
+  const value = claims?.[name];
+  return typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : '(none)';
+}
+
+export function createStsClient(region: string): STSClient {
+  // Regional endpoint (the SDK's default in v3); AWS_ENDPOINT_URL(_STS) from the environment wins.
+  return new STSClient({ region, customUserAgent: userAgent('action-oidc'), ...retrySettings() });
+}
+
+function explainRefusal(error: unknown, roleArn: string, token: string): Error {
+  const claims = jwtClaims(token);
+  if (isAwsError(error, 'AccessDenied')) {
+    return new Error(
+      `STS refused to let this workflow assume ${roleArn}: the role's trust policy does not accept the token's ` +
+        `sub "${claim(claims, 'sub')}" (aud "${claim(claims, 'aud')}"). Allow that sub in the trust policy ` +
+        `(StringEquals on token.actions.githubusercontent.com:sub), or use the role meant for this event. ` +
+        `AWS said: ${errorMessage(error)}`,
+    );
+  }
+  if (isAwsError(error, 'InvalidIdentityToken', 'IDPRejectedClaim')) {
+    return new Error(
+      `STS did not accept the GitHub OIDC token for ${roleArn} (sub "${claim(claims, 'sub')}"): does the role's ` +
+        `account have the IAM OIDC provider token.actions.githubusercontent.com with audience ${STS_AUDIENCE}? ` +
+        `AWS said: ${errorMessage(error)}`,
+    );
+  }
+  return new Error(`could not assume ${roleArn} with the GitHub OIDC token: ${errorMessage(error)}`);
+}
+
+/**
+ * GitHub OIDC token -> STS AssumeRoleWithWebIdentity -> masked credentials. The token is masked
+ * by `core.getIDToken` itself; the three keys are masked here before they are returned.
+ */
+export async function assumeRoleWithOidc(
+  settings: RoleSettings,
+  deps: {
+    readonly getIDToken?: (audience: string) => Promise<string>;
+    readonly sts?: STSClient;
+    readonly env?: NodeJS.ProcessEnv;
+  } = {},
+): Promise<AssumedRole> {
+  if (!oidcTokenAvailable(deps.env)) throw new OidcTokenUnavailable();
+  const token = await (deps.getIDToken ?? core.getIDToken)(STS_AUDIENCE);
+  const sts = deps.sts ?? createStsClient(settings.region);
+  let answer: AssumeRoleWithWebIdentityCommandOutput;
+  try {
+    answer = await sts.send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: settings.roleArn,
+        RoleSessionName: settings.sessionName,
+        WebIdentityToken: token,
+        DurationSeconds: settings.durationSeconds,
+      }),
+    );
+  } catch (error) {
+    throw explainRefusal(error, settings.roleArn, token);
+  }
+  const c = answer.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+    throw new Error(`STS returned no credentials for ${settings.roleArn}`);
+  // Masked before any use: from here on the runner replaces them with *** in every log line.
+  core.setSecret(c.AccessKeyId);
+  core.setSecret(c.SecretAccessKey);
+  core.setSecret(c.SessionToken);
+  return {
+    credentials: {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      ...(c.Expiration ? { expiration: c.Expiration } : {}),
+    },
+    assumedRoleArn: answer.AssumedRoleUser?.Arn,
+  };
+}
+
+/**
+ * The IAM client for this run: acting as `role-to-assume` through GitHub OIDC, or, without that
+ * input, with the credentials the SDK finds in the environment (checked here, so that their
+ * absence is named before the first IAM call).
+ */
+export async function iamClientForRun(
+  aws: AwsAccessSettings,
+  region: string,
+  purpose: string,
+): Promise<IAMClient> {
+  if (aws.roleToAssume === undefined) {
+    const iam = createIamClient({ region, purpose: `action-${purpose}` });
+    try {
+      await iam.config.credentials();
+    } catch {
+      throw new Error(
+        'no AWS credentials: set role-to-assume (and give the job `permissions: id-token: write`), ' +
+          'or configure credentials in an earlier step',
+      );
+    }
+    core.info('AWS credentials: from the environment (role-to-assume is not set)');
+    return iam;
+  }
+  const assumed = await assumeRoleWithOidc({
+    roleArn: aws.roleToAssume,
+    sessionName: aws.roleSessionName,
+    durationSeconds: aws.roleDurationSeconds,
+    region,
+  });
+  core.info(
+    `AWS credentials: ${assumed.assumedRoleArn ?? aws.roleToAssume}, assumed with the GitHub OIDC token`,
+  );
+  return createIamClient({ region, purpose: `action-${purpose}`, credentials: assumed.credentials });
+}

@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import type { ApplyResult } from '../../../src/iam/apply-plan.js';
+import type { Change } from '../../../src/plan/plan.js';
+import {
+  describeChange,
+  escapeCell,
+  planHeadline,
+  policyName,
+  renderApplyMarkdown,
+  renderPlanMarkdown,
+} from '../../../src/plan/render-markdown.js';
+import { emptyPlan, offboarding, REPOSITORY, SCOPE, samplePlan, userPlan } from '../support/factories.js';
+
+const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+
+describe('escapeCell', () => {
+  it('escapes pipes and backslashes, turns backticks into quotes and joins lines', () => {
+    expect(escapeCell('a|b')).toBe('a\\|b');
+    expect(escapeCell('a\\b')).toBe('a\\\\b');
+    expect(escapeCell('run `rm -rf`')).toBe("run 'rm -rf'");
+    expect(escapeCell('one\r\ntwo\n\nthree')).toBe('one two three');
+    expect(escapeCell('plain')).toBe('plain');
+  });
+});
+
+describe('policyName', () => {
+  it('is the last part of the ARN', () => {
+    expect(policyName('arn:aws:iam::aws:policy/job-function/ViewOnlyAccess')).toBe('ViewOnlyAccess');
+    expect(policyName(READ_ONLY)).toBe('ReadOnlyAccess');
+  });
+});
+
+describe('describeChange', () => {
+  it.each<[Change, string]>([
+    [
+      {
+        kind: 'create-user',
+        user: 'a',
+        path: '/iam-gitops/',
+        tags: [{ key: 'k', value: 'v' }],
+        permissionsBoundary: undefined,
+      },
+      'create at `/iam-gitops/` with 1 tags',
+    ],
+    [
+      {
+        kind: 'create-user',
+        user: 'a',
+        path: '/iam-gitops/',
+        tags: [],
+        permissionsBoundary: 'arn:aws:iam::123456789012:policy/b',
+      },
+      'create at `/iam-gitops/` with 0 tags, boundary `b`',
+    ],
+    [{ kind: 'set-boundary', user: 'a', policyArn: 'arn:aws:iam::1:policy/b' }, 'set boundary `b`'],
+    [{ kind: 'remove-boundary', user: 'a', policyArn: 'arn:aws:iam::1:policy/b' }, 'remove boundary `b`'],
+    [{ kind: 'attach-policy', user: 'a', policyArn: READ_ONLY }, 'attach `ReadOnlyAccess`'],
+    [{ kind: 'detach-policy', user: 'a', policyArn: READ_ONLY }, 'detach `ReadOnlyAccess`'],
+    [{ kind: 'add-to-group', user: 'a', group: 'dev' }, 'join `dev`'],
+    [{ kind: 'remove-from-group', user: 'a', group: 'dev' }, 'leave `dev`'],
+    [
+      {
+        kind: 'tag-user',
+        user: 'a',
+        tags: [
+          { key: 'team', value: 'x' },
+          { key: 'site', value: 'y' },
+        ],
+      },
+      'tag `team=x`, `site=y`',
+    ],
+    [{ kind: 'untag-user', user: 'a', keys: ['old', 'zeta'] }, 'untag `old`, `zeta`'],
+  ])('describes %o', (change, text) => {
+    expect(describeChange(change)).toBe(text);
+  });
+});
+
+describe('planHeadline', () => {
+  it('counts creates, updates, offboards, changes, unchanged users and errors', () => {
+    expect(planHeadline(samplePlan())).toBe(
+      '**1 to create, 1 to update, 0 to offboard** · 7 changes · 1 unchanged · **1 error**',
+    );
+  });
+
+  it('says "change" for one, and leaves errors out when there are none', () => {
+    const plan = emptyPlan({
+      users: [userPlan('a', [{ kind: 'add-to-group', user: 'a', group: 'dev' }])],
+      unchanged: ['b', 'c'],
+    });
+
+    expect(planHeadline(plan)).toBe('**0 to create, 1 to update, 0 to offboard** · 1 change · 2 unchanged');
+  });
+});
+
+describe('renderPlanMarkdown', () => {
+  it('renders every section, one table row per user, with cells escaped', () => {
+    const markdown = renderPlanMarkdown(samplePlan());
+
+    expect(markdown).toBe(
+      [
+        `### iam-gitops plan for \`${REPOSITORY}\` at \`/iam-gitops/\``,
+        '',
+        '**1 to create, 1 to update, 0 to offboard** · 7 changes · 1 unchanged · **1 error**',
+        '',
+        '#### Errors (nothing will be applied until they are fixed)',
+        '',
+        '- `users/e\'rin\\|x.yaml:2:5: groups.0: group "nope" does not exist in IAM (groups are not created by iam-gitops)`',
+        '',
+        '| | User | Changes |',
+        '|---|---|---|',
+        '| ➕ create | `alice@example.com` | create at `/iam-gitops/` with 4 tags, boundary `boundary`<br>attach `ReadOnlyAccess`<br>join `developers` |',
+        '| ✏️ update | `bob@example.com` | detach `ViewOnlyAccess`<br>leave `oncall`<br>tag `team=payments`<br>untag `old` |',
+        '',
+        '#### Not managed by this repository (under `/iam-gitops/`, never touched)',
+        '',
+        '- `hand-made` (no managed-by tag)',
+        '- `other-team` (managed by `acme/other-repo`)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says so when nothing changes', () => {
+    const markdown = renderPlanMarkdown(emptyPlan({ unchanged: ['a'] }));
+
+    expect(markdown).toBe(
+      [
+        `### iam-gitops plan for \`${REPOSITORY}\` at \`/iam-gitops/\``,
+        '',
+        '**0 to create, 0 to update, 0 to offboard** · 0 changes · 1 unchanged',
+        '',
+        'No changes: IAM matches the roster.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('does not claim "no changes" when the plan has errors', () => {
+    const plan = { ...samplePlan(), users: [], offboard: [], unmanaged: [] };
+
+    const markdown = renderPlanMarkdown(plan);
+
+    expect(markdown).not.toContain('No changes');
+    expect(markdown).not.toContain('| User |');
+    expect(markdown).toContain('#### Errors');
+  });
+
+  it('escapes a user name and a group in table cells', () => {
+    const plan = emptyPlan({
+      users: [userPlan('a|b', [{ kind: 'add-to-group', user: 'a|b', group: 'g`1' }])],
+    });
+
+    const lines = renderPlanMarkdown(plan).split('\n');
+
+    expect(lines).toContain("| ✏️ update | `a\\|b` | join `g'1` |");
+  });
+
+  it('lists users to offboard, one row each with what goes and why, escaped, and counts each as a change', () => {
+    const plan = emptyPlan({ offboard: [offboarding('c`d', 'gone | removed')] });
+
+    const markdown = renderPlanMarkdown(plan);
+
+    const lines = markdown.split('\n');
+    expect(lines).toContain('**0 to create, 0 to update, 1 to offboard** · 1 change · 0 unchanged');
+    expect(lines).toContain('#### To offboard');
+    expect(lines.filter((line) => line.includes("`c'd`"))).toEqual([
+      "| 🚫 disable | `c'd` | delete login profile<br>deactivate access keys, signing certificates, SSH keys and service-specific credentials<br>tag `iam-gitops:disabled-at` | gone \\| removed |",
+    ]);
+    expect(markdown).not.toContain('No changes');
+  });
+});
+
+describe('renderApplyMarkdown', () => {
+  it('renders one row per outcome with its status, and what happens to failures', () => {
+    const attach: Change = { kind: 'attach-policy', user: 'alice', policyArn: READ_ONLY };
+    const join: Change = { kind: 'add-to-group', user: 'alice', group: 'developers' };
+    const tag: Change = { kind: 'tag-user', user: 'bob', tags: [{ key: 'team', value: 'x' }] };
+    const untag: Change = { kind: 'untag-user', user: 'bob', keys: ['old'] };
+    const result: ApplyResult = {
+      outcomes: [
+        { change: attach, status: 'done' },
+        { change: join, status: 'already-done' },
+        { change: tag, status: 'failed', error: 'Rate | exceeded', code: 'Throttling' },
+        { change: untag, status: 'skipped' },
+      ],
+      succeeded: 2,
+      failed: 1,
+      skipped: 1,
+    };
+
+    const markdown = renderApplyMarkdown(emptyPlan(), result);
+
+    expect(markdown).toBe(
+      [
+        `### iam-gitops apply for \`${REPOSITORY}\` at \`${SCOPE.iamPath}\``,
+        '',
+        '**2 succeeded, 1 failed, 1 skipped**',
+        '',
+        '| User | Change | Result |',
+        '|---|---|---|',
+        '| `alice` | attach `ReadOnlyAccess` | ✅ done |',
+        '| `alice` | join `developers` | ✅ already so |',
+        '| `bob` | tag `team=x` | ❌ failed: Throttling Rate \\| exceeded |',
+        '| `bob` | untag `old` | ⏭️ skipped |',
+        '',
+        'Failed and skipped changes are retried by the next run: it plans again from what IAM holds.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('renders only the headline when nothing was applied', () => {
+    const markdown = renderApplyMarkdown(emptyPlan(), { outcomes: [], succeeded: 0, failed: 0, skipped: 0 });
+
+    expect(markdown).toBe(
+      [
+        `### iam-gitops apply for \`${REPOSITORY}\` at \`/iam-gitops/\``,
+        '',
+        '**0 succeeded, 0 failed, 0 skipped**',
+        '',
+      ].join('\n'),
+    );
+  });
+});
