@@ -25,6 +25,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshAccount } from '../support/aws.js';
+import { crushArrays } from '../support/crush-arrays.js';
 import { synth } from './support/synth.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'cloudtrail');
@@ -67,30 +68,6 @@ function synthesizedPattern(): string {
   // No tokens left: the pattern is literal JSON that EventBridge takes as is.
   expect(text).not.toMatch(/Fn::|"Ref"|\$\{Token/);
   return text;
-}
-
-/**
- * An array of objects becomes one object whose fields hold every element's values, as EventBridge
- * matches it. (EventBridge also keeps two fields of one pattern within the same element; the
- * credential pattern names a single field inside the array, so nothing here depends on that.)
- */
-function crushArrays(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const objects = value.filter((item) => item !== null && typeof item === 'object' && !Array.isArray(item));
-    if (value.length === 0 || objects.length !== value.length) return value.map(crushArrays);
-    const merged: Record<string, unknown[]> = {};
-    for (const item of objects as Record<string, unknown>[]) {
-      for (const [key, inner] of Object.entries(item)) {
-        const crushed = crushArrays(inner);
-        const values = merged[key] ?? [];
-        values.push(...(Array.isArray(crushed) ? crushed : [crushed]));
-        merged[key] = values;
-      }
-    }
-    return merged;
-  }
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, crushArrays(inner)]));
 }
 
 async function receiveAll(sqs: SQSClient, queueUrl: string): Promise<string[]> {

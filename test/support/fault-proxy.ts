@@ -10,7 +10,9 @@ export type Fault =
   | { readonly kind: 'drop-after-forward' }
   /** The connection drops before the request reaches AWS. */
   | { readonly kind: 'drop' }
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  /** Answers in AWS's place: for the few calls moto does not implement. */
+  | { readonly kind: 'respond'; readonly status: number; readonly body: string };
 
 export interface ProxiedRequest {
   /** The query-protocol action (`CreateUser`), or the JSON target, or the path. */
@@ -23,7 +25,16 @@ export type FaultRule = (request: ProxiedRequest, seen: number) => Fault | undef
 export interface FaultProxy {
   readonly endpoint: string;
   /** Every request that reached the proxy, in order, with the fault applied to it. */
-  readonly requests: { action: string; fault: Fault['kind'] | undefined; userAgent: string; at: number }[];
+  readonly requests: {
+    action: string;
+    fault: Fault['kind'] | undefined;
+    userAgent: string;
+    at: number;
+    /** The request body as sent (query-protocol form parameters for IAM). */
+    body: string;
+    /** The upstream's status, when the request was forwarded. */
+    status?: number;
+  }[];
   setRule(rule: FaultRule | undefined): void;
   close(): Promise<void>;
 }
@@ -88,12 +99,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const seen = (counts.get(action) ?? 0) + 1;
     counts.set(action, seen);
     const fault = rule?.({ action, body: body.toString('utf8') }, seen);
-    requests.push({
+    const record: FaultProxy['requests'][number] = {
       at: Date.now(),
       action,
       fault: fault?.kind,
       userAgent: `${message.headers['user-agent'] ?? ''} ${message.headers['x-amz-user-agent'] ?? ''}`,
-    });
+      body: body.toString('utf8'),
+    };
+    requests.push(record);
     try {
       switch (fault?.kind) {
         case 'throttle':
@@ -112,10 +125,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         case 'delay':
           await new Promise((resolve) => setTimeout(resolve, fault.ms));
           break;
+        case 'respond':
+          response.writeHead(fault.status, { 'content-type': 'text/xml' }).end(fault.body);
+          return;
         case undefined:
           break;
       }
       const answer = await forward(message, body);
+      record.status = answer.status;
       response.writeHead(answer.status, answer.headers).end(answer.body);
     } catch (error) {
       response.writeHead(502).end(String(error));

@@ -1,0 +1,48 @@
+// npm run demo, as a newcomer runs it: the whole story end to end, in under a minute, with no
+// password in its output and no server left running.
+import { execFile, execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), 'lambda'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
+});
+
+describe('npm run demo', () => {
+  it('tells the whole story within a minute and prints no password', async () => {
+    const started = Date.now();
+    const { stdout } = await run(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'demo/run.ts'],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    const seconds = (Date.now() - started) / 1000;
+
+    expect(seconds).toBeLessThan(60);
+    expect(stdout).toContain('users/carol@example.com.yaml:2:9  groups: must be a list, not string');
+    expect(stdout).toContain('**3 to create, 0 to update, 0 to offboard** · 10 changes');
+    expect(stdout).toContain('**10 succeeded, 0 failed, 0 skipped**');
+    expect(stdout).toContain('the EventBridge rule matched 3');
+    expect(stdout.match(/Subject: Your AWS sign-in details for acme-demo/g)).toHaveLength(3);
+    expect(stdout).toContain('alice now has 2 emails');
+    expect(stdout).toMatch(/bob's login profile deleted, groups \[\]/);
+    expect(stdout).toMatch(/Done in \d+\.\d s/);
+    // Every temporary password is masked; none of the Lambda's log lines carries one.
+    expect(stdout).toMatch(/Temporary password {2}•{20}/);
+    expect(stdout).not.toMatch(/Temporary password {2}[^•\s]/);
+    for (const line of stdout.split('\n').filter((l) => l.startsWith('{'))) {
+      expect(Object.keys(JSON.parse(line) as object)).not.toContain('password');
+    }
+  });
+});
