@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startFaultProxy } from '../test/support/fault-proxy.js';
 import { accountIn } from '../test/support/moto-account.js';
 import { startMoto } from '../test/support/moto-server.js';
+import { lambdaCallsPerEvent } from './lambda-bench.js';
 import { benchSize, parseSizes, type SizeResult } from './plan-bench.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,6 +91,11 @@ async function main(): Promise<void> {
       results.push(await benchSize(moto.endpoint, size, log));
     }
     const cold = await coldStart(moto.endpoint);
+    const lambdaCalls = await lambdaCallsPerEvent(moto.endpoint);
+    const callList = (calls: Record<string, number>) =>
+      `${Object.values(calls).reduce((a, b) => a + b, 0)}: ${Object.entries(calls)
+        .map(([op, n]) => `${op} ${n}`)
+        .join(', ')}`;
     const failures = results.flatMap((r) => {
       const problems: string[] = [];
       if (r.noopPlan.calls > Math.ceil(r.users / 1000) + 1)
@@ -120,6 +126,8 @@ async function main(): Promise<void> {
       `| \`node dist/index.js\` from spawn to its first AWS call | ${cold} ms |`,
       `| Action bundle (\`dist/index.js\`) | ${kib(join(root, 'dist', 'index.js'))} |`,
       `| CLI bundle (\`dist/cli/index.js\`) | ${kib(join(root, 'dist', 'cli', 'index.js'))} |`,
+      `| Lambda: AWS calls for a new user (CreateUser event) | ${callList(lambdaCalls.createUser)} |`,
+      `| Lambda: AWS calls for a re-send (TagUser event) | ${callList(lambdaCalls.resend)} |`,
       `| Lambda bundle (\`lambda/dist/index.mjs\`) | ${kib(join(root, 'lambda', 'dist', 'index.mjs'))} |`,
       '',
       failures.length === 0

