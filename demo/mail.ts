@@ -1,27 +1,7 @@
-// Reads the mail moto's SES accepted, and prints it as a person would see it, password masked.
-export interface SentEmail {
-  readonly subject: string;
-  readonly body: string;
-  readonly source: string;
-  readonly destinations: { readonly ToAddresses?: readonly string[] };
-}
+// Prints the mail moto's SES accepted as a person would see it, the password masked.
+import { type SentEmail, unescapeHtml } from '../test/support/mailbox.js';
 
-export async function mailFor(endpoint: string, recipient: string): Promise<SentEmail[]> {
-  const response = await fetch(`${endpoint}/moto-api/data.json`);
-  if (!response.ok) throw new Error(`moto data.json answered ${response.status}`);
-  const data = (await response.json()) as { ses?: { Message?: SentEmail[] | Record<string, SentEmail> } };
-  const messages = data.ses?.Message ?? [];
-  const all = Array.isArray(messages) ? messages : Object.values(messages);
-  return all.filter((message) => message.destinations.ToAddresses?.includes(recipient));
-}
-
-const ENTITIES: Readonly<Record<string, string>> = {
-  '&amp;': '&',
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#39;': "'",
-};
+export { sentTo as mailFor } from '../test/support/mailbox.js';
 
 /** moto keeps the HTML part of a Text + Html email; this turns it back into readable lines. */
 function htmlToText(html: string): string {
@@ -30,7 +10,7 @@ function htmlToText(html: string): string {
     .replace(/<(br|\/p|\/tr|\/h\d|\/li)[^>]*>/gi, '\n')
     .replace(/<\/td>/gi, '  ')
     .replace(/<[^>]+>/g, '')
-    .replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity] ?? entity)
+    .replace(/[^\n]+/g, unescapeHtml)
     .split('\n')
     .map((line) => line.trim())
     .filter((line, index, lines) => line !== '' || lines[index - 1] !== '')

@@ -20,6 +20,7 @@ import { type HandlerDependencies, handleSnsEvent } from '../../lambda/src/handl
 import { passwordViolations, rulesFromPolicy } from '../../lambda/src/password.js';
 import { TAG_CONSOLE, TAG_CREDENTIALS_SENT, TAG_EMAIL, TAG_MANAGED_BY } from '../../src/contract.js';
 import { freshAccount, type TestAccount } from '../support/aws.js';
+import { passwordInHtml, sentTo } from '../support/mailbox.js';
 import {
   captureLog,
   capturePasswords,
@@ -30,7 +31,6 @@ import {
   type LogCapture,
 } from './support/capture.js';
 import { addressed, type EventFixture, withEventBridge } from './support/events.js';
-import { passwordInHtml, sentTo } from './support/mailbox.js';
 import { mailMotoEndpoint } from './support/moto-for-mail.js';
 
 const SENDER_ADDRESS = 'it-onboarding@corp.example';

@@ -6,9 +6,9 @@ import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LAMBDA_ENV, TAG_CONSOLE, TAG_CREDENTIALS_SENT, TAG_MANAGED_BY } from '../../src/contract.js';
 import { freshAccount } from '../support/aws.js';
+import { passwordInHtml, sentTo } from '../support/mailbox.js';
 import { expectNoPasswordIn } from './support/capture.js';
 import { addressed } from './support/events.js';
-import { passwordInHtml, sentTo } from './support/mailbox.js';
 import { mailMotoEndpoint } from './support/moto-for-mail.js';
 
 const moto = { endpoint: '' };

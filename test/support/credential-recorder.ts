@@ -3,8 +3,9 @@
 // so only something on the wire can know the exact secrets the action received; a test then
 // checks that none of them appears in anything the action wrote. It can also play a trust policy
 // that refuses the role.
-import { createServer, type IncomingMessage, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward, readBody } from './http-forward.js';
 
 export interface IssuedCredentials {
   readonly roleArn: string;
@@ -40,15 +41,6 @@ const SERVICE_FAILURE_XML =
 const ACCESS_DENIED_XML =
   '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>Not authorized to perform sts:AssumeRoleWithWebIdentity</Message></Error><RequestId>credential-recorder</RequestId></ErrorResponse>';
 
-function readBody(message: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    message.on('data', (chunk: Buffer) => chunks.push(chunk));
-    message.on('end', () => resolve(Buffer.concat(chunks)));
-    message.on('error', reject);
-  });
-}
-
 const xmlField = (xml: string, name: string) =>
   new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1]?.replace(/&amp;/g, '&') ?? '';
 
@@ -58,29 +50,6 @@ export async function startCredentialRecorder(target: string): Promise<Credentia
   const calls: RecordedCall[] = [];
   let refuse = false;
   let failing: string | undefined;
-
-  const forward = (message: IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: Record<string, string>; body: Buffer }>((resolve, reject) => {
-      const outgoing = request(
-        {
-          hostname: upstream.hostname,
-          port: upstream.port,
-          path: message.url,
-          method: message.method,
-          headers: { ...message.headers, host: upstream.host },
-        },
-        async (answer) => {
-          const headers: Record<string, string> = {};
-          for (const [key, value] of Object.entries(answer.headers)) {
-            if (typeof value === 'string' && key !== 'transfer-encoding' && key !== 'connection')
-              headers[key] = value;
-          }
-          resolve({ status: answer.statusCode ?? 502, headers, body: await readBody(answer) });
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(body);
-    });
 
   const server: Server = createServer(async (message, response) => {
     const body = await readBody(message);
@@ -102,7 +71,7 @@ export async function startCredentialRecorder(target: string): Promise<Credentia
         response.writeHead(500, { 'content-type': 'text/xml' }).end(SERVICE_FAILURE_XML);
         return;
       }
-      const answer = await forward(message, body);
+      const answer = await forward(upstream, message, body);
       if (action === 'AssumeRoleWithWebIdentity' && answer.status === 200) {
         const xml = answer.body.toString('utf8');
         issued.push({

@@ -1,7 +1,8 @@
 // A fault-injecting HTTP proxy between the AWS SDK and moto: throttling, 500s, dropped
 // connections and slow answers, decided per request. Used by the resilience tests.
-import { createServer, type IncomingMessage, request, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward, readBody } from './http-forward.js';
 
 export type Fault =
   | { readonly kind: 'throttle' }
@@ -39,15 +40,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-function readBody(message: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    message.on('data', (chunk: Buffer) => chunks.push(chunk));
-    message.on('end', () => resolve(Buffer.concat(chunks)));
-    message.on('error', reject);
-  });
-}
-
 function actionOf(message: IncomingMessage, body: string): string {
   const fromForm = /(?:^|&)Action=([^&]+)/.exec(body)?.[1];
   if (fromForm) return decodeURIComponent(fromForm);
@@ -66,32 +58,6 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let rule: FaultRule | undefined;
   const requests: FaultProxy['requests'] = [];
   const counts = new Map<string, number>();
-
-  const forward = (
-    message: IncomingMessage,
-    body: Buffer,
-  ): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> =>
-    new Promise((resolve, reject) => {
-      const outgoing = request(
-        {
-          hostname: upstream.hostname,
-          port: upstream.port,
-          path: message.url,
-          method: message.method,
-          headers: { ...message.headers, host: upstream.host },
-        },
-        async (answer) => {
-          const headers: Record<string, string> = {};
-          for (const [key, value] of Object.entries(answer.headers)) {
-            if (typeof value === 'string' && key !== 'transfer-encoding' && key !== 'connection')
-              headers[key] = value;
-          }
-          resolve({ status: answer.statusCode ?? 502, headers, body: await readBody(answer) });
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(body);
-    });
 
   const server: Server = createServer(async (message, response) => {
     const body = await readBody(message);
@@ -119,7 +85,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           message.socket.destroy();
           return;
         case 'drop-after-forward':
-          await forward(message, body);
+          await forward(upstream, message, body);
           message.socket.destroy();
           return;
         case 'delay':
@@ -131,7 +97,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         case undefined:
           break;
       }
-      const answer = await forward(message, body);
+      const answer = await forward(upstream, message, body);
       record.status = answer.status;
       response.writeHead(answer.status, answer.headers).end(answer.body);
     } catch (error) {

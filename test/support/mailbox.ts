@@ -1,5 +1,6 @@
-// Reads the email moto's SES "sent": `GET /moto-api/data.json` -> ses.Message. The server is
-// shared by every test, so callers filter by their own unique recipient.
+// Reads the email moto's SES "sent": `GET /moto-api/data.json` -> ses.Message. A server may be
+// shared by many tests, so callers filter by their own unique recipient. Used by the Lambda's tests
+// and the demo.
 export interface SentEmail {
   readonly id: string;
   readonly source: string;
