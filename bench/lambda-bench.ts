@@ -6,8 +6,8 @@ import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { cloudTrailFor, snsEnvelope } from '../demo/cloudtrail.js';
 import { handleSnsEvent } from '../lambda/src/handle-event.js';
 import { createLogger } from '../lambda/src/logger.js';
-import { sleep } from '../lambda/src/retry.js';
 import { TAG_CONSOLE, TAG_CREDENTIALS_REQUESTED, TAG_EMAIL, TAG_MANAGED_BY } from '../src/contract.js';
+import { sleep } from '../src/util/retry.js';
 import { accountIn } from '../test/support/moto-account.js';
 import { countCalls } from './call-counter.js';
 

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { TAG_CONSOLE, TAG_CREDENTIALS_SENT, TAG_MANAGED_BY } from '../../src/contract.js';
+import { type Backoff, retry, type Sleep } from '../../src/util/retry.js';
 import type { CredentialRequest } from './classify-record.js';
 import type { Config } from './config.js';
 import { renderEmail } from './email.js';
@@ -24,7 +25,6 @@ import { errorMessage, errorName, isNamed, isThrottling } from './errors.js';
 import type { Log } from './logger.js';
 import { generatePassword, type PasswordRules, passwordViolations, rulesFromPolicy } from './password.js';
 import { type RecipientSource, resolveRecipient } from './recipient.js';
-import { type Backoff, retry, type Sleep } from './retry.js';
 import { accountIdFromArn, signInFor } from './sign-in-url.js';
 
 export interface DeliveryDependencies {

@@ -4,11 +4,11 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { USER_AGENT_PRODUCT } from '../../src/contract.js';
+import { sleep } from '../../src/util/retry.js';
 import { VERSION } from '../../src/version.js';
 import { readConfig } from './config.js';
 import { handleSnsEvent, type RecordReport } from './handle-event.js';
 import { createLogger } from './logger.js';
-import { sleep } from './retry.js';
 
 const config = readConfig(process.env);
 
