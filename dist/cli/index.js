@@ -49750,35 +49750,37 @@ function renderApplyMarkdown(plan, result) {
 ;// CONCATENATED MODULE: ./src/util/retry.ts
 // Jittered exponential backoff with an injectable sleep and random source, so tests run without
 // waiting. For answers the SDK's own retry does not repeat: IAM's EntityTemporarilyUnmodifiable
-// and ConcurrentModification say "try again shortly", but they are client errors to the SDK.
-const realSleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+// and ConcurrentModification, or NoSuchEntity right after CreateUser (IAM is eventually
+// consistent), say "try again shortly", but they are client errors to the SDK. Used by the
+// action's offboarding and by the credential Lambda.
+const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 const DEFAULT_RETRY = { attempts: 6, baseDelayMs: 250, maxDelayMs: 8_000 };
 /**
  * "Full jitter" (AWS Architecture Blog, "Exponential Backoff And Jitter"): a random delay below
  * the exponential ceiling, so callers that failed together do not retry together.
  */
-function backoffDelay(attempt, options, random = Math.random) {
-    const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+function backoffDelay(attempt, backoff, random = Math.random) {
+    const ceiling = Math.min(backoff.maxDelayMs, backoff.baseDelayMs * 2 ** (attempt - 1));
     return Math.floor(random() * ceiling);
 }
 /** Runs `work` until it succeeds, fails with an error `shouldRetry` refuses, or runs out of attempts. */
-async function withRetry(work, options) {
-    const attempts = options.attempts ?? DEFAULT_RETRY.attempts;
-    const delays = {
-        baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
-        maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
-    };
-    const sleep = options.sleep ?? realSleep;
+async function retry(work, options) {
     for (let attempt = 1;; attempt++) {
         try {
-            return await work();
+            return await work(attempt);
         }
         catch (error) {
-            if (attempt >= attempts || !options.shouldRetry(error))
+            if (attempt >= options.attempts || !options.shouldRetry(error))
                 throw error;
-            await sleep(backoffDelay(attempt, delays, options.random));
+            const delayMs = backoffDelay(attempt, options, options.random);
+            options.onRetry?.({ attempt, delayMs, error });
+            await options.sleep(delayMs);
         }
     }
+}
+/** `retry` with DEFAULT_RETRY's backoff and the real clock unless told otherwise. */
+function withRetry(work, options) {
+    return retry(work, { ...DEFAULT_RETRY, sleep, ...options });
 }
 
 ;// CONCATENATED MODULE: ./src/commands/stale-invites.ts

@@ -17,10 +17,10 @@ import { PLAN_MARKER } from '../../src/github/pr-comment.js';
 import { motoEndpoint, randomAccountId } from '../support/aws.js';
 import { type CredentialRecorder, startCredentialRecorder } from '../support/credential-recorder.js';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github.js';
+import { accountIn } from '../support/moto-account.js';
 import {
   type ActionRun,
   checkoutWith,
-  clientConfigForAccount,
   type RunOptions,
   runAction,
   workflowCommands,
@@ -47,7 +47,7 @@ beforeEach(async () => {
   github = await startFakeGitHub({ repository: REPOSITORY });
   recorder = await startCredentialRecorder(motoEndpoint());
   accountId = randomAccountId();
-  iam = new IAMClient(await clientConfigForAccount(motoEndpoint(), accountId));
+  iam = new IAMClient((await accountIn(motoEndpoint(), accountId)).clientConfig);
   for (const group of ['developers', 'deployers', 'oncall'])
     await iam.send(new CreateGroupCommand({ GroupName: group }));
 });
@@ -329,7 +329,7 @@ describe('push to the default branch', () => {
 
 describe('credentials from the environment (no role-to-assume)', () => {
   it('uses the credentials an earlier step put in the environment', async () => {
-    const config = await clientConfigForAccount(motoEndpoint(), accountId);
+    const config = (await accountIn(motoEndpoint(), accountId)).clientConfig;
 
     const run = await act({
       event: 'push',

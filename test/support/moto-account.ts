@@ -29,11 +29,10 @@ export function randomAccountId(): string {
 }
 
 /**
- * A new, empty AWS account in moto: credentials from STS AssumeRole into a role ARN of a random
+ * A new, empty AWS account in moto (or, given its id, an existing one): credentials from STS AssumeRole into a role ARN of a random
  * account act in that account, so tests never see each other's users.
  */
-export async function accountIn(endpoint: string): Promise<TestAccount> {
-  const accountId = randomAccountId();
+export async function accountIn(endpoint: string, accountId = randomAccountId()): Promise<TestAccount> {
   const sts = new STSClient({
     endpoint,
     region: 'us-east-1',

@@ -6,7 +6,6 @@ import { execFile } from 'node:child_process';
 import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { parse } from 'yaml';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -208,30 +207,4 @@ export function workflowCommands(
       }
       return { properties, message: unescapeData(rest.slice(split + 2)) };
     });
-}
-
-/** An IAM-capable client configuration acting in `accountId` in moto (STS AssumeRole into that account). */
-export async function clientConfigForAccount(endpoint: string, accountId: string) {
-  const sts = new STSClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    maxAttempts: 1,
-  });
-  const answer = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/test-admin`, RoleSessionName: 'test' }),
-  );
-  const c = answer.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
-    throw new Error('STS returned no credentials');
-  return {
-    endpoint,
-    region: 'us-east-1',
-    maxAttempts: 1,
-    credentials: {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      sessionToken: c.SessionToken,
-    },
-  };
 }
