@@ -49324,10 +49324,13 @@ var promises_ = __nccwpck_require__(1455);
 // binary content are issues, not crashes.
 
 
+
 /** A user file is a few hundred bytes; anything this large is a mistake or an attack. */
 const MAX_USER_FILE_BYTES = 64 * 1024;
 /** IAM allows 5,000 users per account; a larger directory cannot be applied anyway. */
 const MAX_USER_FILES = 5_000;
+/** Files read at once: enough to hide the file system's latency, few enough for any ulimit. */
+const READ_CONCURRENCY = 32;
 const USER_FILE = /\.ya?ml$/i;
 function wholeFileIssue(displayPath, message) {
     return { file: displayPath, line: 1, column: 1, field: '', message };
@@ -49372,7 +49375,8 @@ async function readUserFiles(usersDir, displayDir) {
             ],
         };
     }
-    for (const fileName of names) {
+    // Read in parallel (bounded): at 5,000 files, one after the other is most of a plan's time.
+    const results = await mapLimit(names, READ_CONCURRENCY, async (fileName) => {
         const path = (0,external_node_path_.join)(usersDir, fileName);
         const displayPath = shown(fileName);
         const link = await (0,promises_.lstat)(path);
@@ -49382,30 +49386,29 @@ async function readUserFiles(usersDir, displayDir) {
                 target = await (0,promises_.realpath)(path);
             }
             catch {
-                issues.push(wholeFileIssue(displayPath, 'is a symbolic link to nothing'));
-                continue;
+                return wholeFileIssue(displayPath, 'is a symbolic link to nothing');
             }
             const inside = (0,external_node_path_.relative)(directoryReal, target);
-            if (inside.startsWith('..') || inside.startsWith(external_node_path_.sep) || inside === '') {
-                issues.push(wholeFileIssue(displayPath, 'is a symbolic link that leads outside the users directory'));
-                continue;
+            if (inside === '' || inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(inside)) {
+                return wholeFileIssue(displayPath, 'is a symbolic link that leads outside the users directory');
             }
         }
-        const info = await (0,promises_.stat)(path);
-        if (!info.isFile()) {
-            issues.push(wholeFileIssue(displayPath, 'is not a regular file'));
-            continue;
-        }
+        const info = link.isSymbolicLink() ? await (0,promises_.stat)(path) : link;
+        if (!info.isFile())
+            return wholeFileIssue(displayPath, 'is not a regular file');
         if (info.size > MAX_USER_FILE_BYTES) {
-            issues.push(wholeFileIssue(displayPath, `is ${info.size} bytes; a user file may be at most ${MAX_USER_FILE_BYTES}`));
-            continue;
+            return wholeFileIssue(displayPath, `is ${info.size} bytes; a user file may be at most ${MAX_USER_FILE_BYTES}`);
         }
         const bytes = await (0,promises_.readFile)(path);
-        if (looksBinary(bytes)) {
-            issues.push(wholeFileIssue(displayPath, 'is not UTF-8 text (binary content)'));
-            continue;
-        }
-        files.push({ displayPath, fileName, text: bytes.toString('utf8') });
+        if (looksBinary(bytes))
+            return wholeFileIssue(displayPath, 'is not UTF-8 text (binary content)');
+        return { displayPath, fileName, text: bytes.toString('utf8') };
+    });
+    for (const result of results) {
+        if ('text' in result)
+            files.push(result);
+        else
+            issues.push(result);
     }
     return { files, issues };
 }
