@@ -48,6 +48,11 @@ function actionOf(message: IncomingMessage, body: string): string {
   return `${message.method ?? 'GET'} ${message.url ?? '/'}`;
 }
 
+/** IAM and STS speak the query protocol (XML errors); SES v2 speaks REST-JSON. */
+function isJson(message: IncomingMessage): boolean {
+  return String(message.headers['content-type'] ?? '').includes('json');
+}
+
 const THROTTLE_XML =
   '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>';
 const SERVER_ERROR_XML =
@@ -76,10 +81,21 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     try {
       switch (fault?.kind) {
         case 'throttle':
-          response.writeHead(400, { 'content-type': 'text/xml' }).end(THROTTLE_XML);
+          if (isJson(message)) {
+            response
+              .writeHead(429, {
+                'content-type': 'application/json',
+                'x-amzn-errortype': 'TooManyRequestsException',
+              })
+              .end('{"message":"Too many requests"}');
+          } else response.writeHead(400, { 'content-type': 'text/xml' }).end(THROTTLE_XML);
           return;
         case 'server-error':
-          response.writeHead(500, { 'content-type': 'text/xml' }).end(SERVER_ERROR_XML);
+          if (isJson(message)) {
+            response
+              .writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' })
+              .end('{"message":"injected failure"}');
+          } else response.writeHead(500, { 'content-type': 'text/xml' }).end(SERVER_ERROR_XML);
           return;
         case 'drop':
           message.socket.destroy();
