@@ -15,7 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const perUser = (calls: number, users: number) => (calls / users).toFixed(3);
+const perUser = (calls: number, users: number) => (calls / users).toPrecision(3);
 
 /** Time from spawning `node dist/index.js` to its first AWS request. */
 async function coldStart(endpoint: string): Promise<number> {
@@ -63,7 +63,7 @@ function table(results: SizeResult[]): string {
 }
 
 function operations(results: SizeResult[]): string {
-  const lines = ['| Users | Measurement | Calls by operation |', '|---:|---|---|'];
+  const lines = ['| Users | Measurement | Calls by operation | Calls per user |', '|---:|---|---|---:|'];
   for (const r of results) {
     for (const [label, m] of [
       ['no-op plan', r.noopPlan],
@@ -74,7 +74,7 @@ function operations(results: SizeResult[]): string {
       const ops = Object.entries(m.byOperation)
         .map(([op, n]) => `${op} ${n.toLocaleString('en-US')}`)
         .join(', ');
-      lines.push(`| ${r.users.toLocaleString('en-US')} | ${label} | ${ops} |`);
+      lines.push(`| ${r.users.toLocaleString('en-US')} | ${label} | ${ops} | ${perUser(m.calls, r.users)} |`);
     }
   }
   return lines.join('\n');
