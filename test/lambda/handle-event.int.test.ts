@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SNSEvent } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../lambda/src/config.js';
 import { type HandlerDependencies, handleSnsEvent } from '../../lambda/src/handle-event.js';
 import { passwordViolations, rulesFromPolicy } from '../../lambda/src/password.js';

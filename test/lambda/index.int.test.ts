@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateUserCommand, GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LAMBDA_ENV, TAG_CONSOLE, TAG_CREDENTIALS_SENT, TAG_MANAGED_BY } from '../../src/contract.js';
 import { freshAccount } from '../support/aws.js';
 import { passwordInHtml, sentTo } from '../support/mailbox.js';
