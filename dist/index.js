@@ -88515,7 +88515,8 @@ async function makePlan(settings, iam) {
 // Re-send a user's sign-in details: tag the user `iam-gitops:credentials-requested` and let the
 // credential Lambda do the rest (a new password, one email). The action never sees a password.
 // Only a console user the roster names and this repository manages under the path is tagged:
-// the roster is checked first (before any AWS call), IAM next, and then comes the one TagUser call.
+// the roster is checked first (before any AWS call), then IAM with one GetUser, then comes the one
+// TagUser call: two IAM calls, whatever the size of the account.
 
 
 
@@ -88542,10 +88543,12 @@ function rosterUserFor(roster, name) {
     }
     return user;
 }
-/** The IAM user behind a roster entry, if this repository manages it. Pure. */
-function managedIamUser(snapshot, settings, name) {
+/**
+ * The IAM user behind a roster entry, if this repository manages it. Pure. `current` is what IAM
+ * answered for `name` (IAM looks names up regardless of case): undefined when there is no such user.
+ */
+function managedIamUser(current, settings, name) {
     const scope = { iamPath: settings.iamPath, repository: settings.repository };
-    const current = snapshot.users.find((user) => user.name.toLowerCase() === name.toLowerCase());
     if (current === undefined) {
         throw new ResendRefused(`"${name}" does not exist in IAM yet; apply creates it, and its creation sends the sign-in details`);
     }
@@ -88562,9 +88565,31 @@ function managedIamUser(snapshot, settings, name) {
     }
     return current;
 }
+/** One GetUser. The apply role may read only users under the managed path: AccessDenied means outside it. */
+async function readUser(iam, name, settings) {
+    try {
+        const { User: user } = await iam.send(new dist_cjs/* GetUserCommand */.T3b({ UserName: name }));
+        if (user?.UserName === undefined || user.Arn === undefined)
+            return undefined;
+        return {
+            name: user.UserName,
+            arn: user.Arn,
+            path: user.Path ?? '/',
+            tags: Object.fromEntries((user.Tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? '']]))),
+        };
+    }
+    catch (error) {
+        if (isAwsError(error, 'NoSuchEntity'))
+            return undefined;
+        if (isAwsError(error, 'AccessDenied')) {
+            throw new ResendRefused(`IAM user "${name}" may not be read by this role, so it is not under the managed path ${settings.iamPath}; it is not touched`);
+        }
+        throw error;
+    }
+}
 /** Tags `user` (an entry of a valid roster, see rosterUserFor) once IAM confirms it is managed here. */
 async function requestCredentials(iam, settings, user, request) {
-    const current = managedIamUser(await readSnapshot(iam), settings, user.name);
+    const current = managedIamUser(await readUser(iam, user.name, settings), settings, user.name);
     const value = requestTagValue(request.now, request.runId);
     await iam.send(new dist_cjs/* TagUserCommand */.pkA({ UserName: current.name, Tags: [{ Key: TAG_CREDENTIALS_REQUESTED, Value: value }] }));
     return { user: current.name, arn: current.arn, value };

@@ -1,11 +1,12 @@
 // Re-send a user's sign-in details: tag the user `iam-gitops:credentials-requested` and let the
 // credential Lambda do the rest (a new password, one email). The action never sees a password.
 // Only a console user the roster names and this repository manages under the path is tagged:
-// the roster is checked first (before any AWS call), IAM next, and then comes the one TagUser call.
-import { type IAMClient, TagUserCommand } from '@aws-sdk/client-iam';
+// the roster is checked first (before any AWS call), then IAM with one GetUser, then comes the one
+// TagUser call: two IAM calls, whatever the size of the account.
+import { GetUserCommand, type IAMClient, TagUserCommand } from '@aws-sdk/client-iam';
 import { TAG_CREDENTIALS_REQUESTED } from '../contract.js';
-import { readSnapshot } from '../iam/read-snapshot.js';
-import type { IamSnapshot, IamUser } from '../iam/snapshot.js';
+import { isAwsError } from '../iam/aws-error.js';
+import type { IamUser } from '../iam/snapshot.js';
 import { placementOf } from '../plan/scope.js';
 import type { DesiredUser, Roster } from '../roster/roster.js';
 import type { CoreSettings } from './settings.js';
@@ -46,10 +47,19 @@ export function rosterUserFor(roster: Roster, name: string): DesiredUser {
   return user;
 }
 
-/** The IAM user behind a roster entry, if this repository manages it. Pure. */
-export function managedIamUser(snapshot: IamSnapshot, settings: CoreSettings, name: string): IamUser {
+/** What GetUser tells about a user: enough to decide scope. */
+export type IamUserHeader = Pick<IamUser, 'name' | 'arn' | 'path' | 'tags'>;
+
+/**
+ * The IAM user behind a roster entry, if this repository manages it. Pure. `current` is what IAM
+ * answered for `name` (IAM looks names up regardless of case): undefined when there is no such user.
+ */
+export function managedIamUser(
+  current: IamUserHeader | undefined,
+  settings: CoreSettings,
+  name: string,
+): IamUserHeader {
   const scope = { iamPath: settings.iamPath, repository: settings.repository };
-  const current = snapshot.users.find((user) => user.name.toLowerCase() === name.toLowerCase());
   if (current === undefined) {
     throw new ResendRefused(
       `"${name}" does not exist in IAM yet; apply creates it, and its creation sends the sign-in details`,
@@ -73,6 +83,34 @@ export function managedIamUser(snapshot: IamSnapshot, settings: CoreSettings, na
   return current;
 }
 
+/** One GetUser. The apply role may read only users under the managed path: AccessDenied means outside it. */
+async function readUser(
+  iam: IAMClient,
+  name: string,
+  settings: CoreSettings,
+): Promise<IamUserHeader | undefined> {
+  try {
+    const { User: user } = await iam.send(new GetUserCommand({ UserName: name }));
+    if (user?.UserName === undefined || user.Arn === undefined) return undefined;
+    return {
+      name: user.UserName,
+      arn: user.Arn,
+      path: user.Path ?? '/',
+      tags: Object.fromEntries(
+        (user.Tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? '']])),
+      ),
+    };
+  } catch (error) {
+    if (isAwsError(error, 'NoSuchEntity')) return undefined;
+    if (isAwsError(error, 'AccessDenied')) {
+      throw new ResendRefused(
+        `IAM user "${name}" may not be read by this role, so it is not under the managed path ${settings.iamPath}; it is not touched`,
+      );
+    }
+    throw error;
+  }
+}
+
 /** Tags `user` (an entry of a valid roster, see rosterUserFor) once IAM confirms it is managed here. */
 export async function requestCredentials(
   iam: IAMClient,
@@ -80,7 +118,7 @@ export async function requestCredentials(
   user: DesiredUser,
   request: { readonly now: Date; readonly runId: string },
 ): Promise<ResendRequested> {
-  const current = managedIamUser(await readSnapshot(iam), settings, user.name);
+  const current = managedIamUser(await readUser(iam, user.name, settings), settings, user.name);
   const value = requestTagValue(request.now, request.runId);
   await iam.send(
     new TagUserCommand({ UserName: current.name, Tags: [{ Key: TAG_CREDENTIALS_REQUESTED, Value: value }] }),

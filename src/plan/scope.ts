@@ -16,7 +16,7 @@ export function isUnderPath(user: Pick<IamUser, 'path'>, iamPath: string): boole
   return user.path.startsWith(iamPath);
 }
 
-export function placementOf(user: IamUser, scope: Scope): Placement {
+export function placementOf(user: Pick<IamUser, 'path' | 'tags'>, scope: Scope): Placement {
   if (!isUnderPath(user, scope.iamPath)) return 'outside';
   return user.tags[TAG_MANAGED_BY] === scope.repository ? 'managed' : 'unmanaged';
 }

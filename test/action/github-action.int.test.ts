@@ -378,6 +378,8 @@ describe('workflow_dispatch', () => {
     const tagCalls = recorder.calls.filter((call) => call.action === 'TagUser');
     expect(tagCalls).toHaveLength(1);
     expect(new URLSearchParams(tagCalls[0]?.body).get('UserName')).toBe('alice@example.com');
+    // One read of the one user, then the tag: nothing scales with the size of the account.
+    expect(actions()).toEqual(['AssumeRoleWithWebIdentity', 'GetUser', 'TagUser']);
     expectCallsSignedByAssumedRole();
     expect(run.summary).toContain('Asked for new sign-in details for `alice@example.com`');
   });

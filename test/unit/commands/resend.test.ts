@@ -1,4 +1,4 @@
-import { GetAccountAuthorizationDetailsCommand, IAMClient, TagUserCommand } from '@aws-sdk/client-iam';
+import { GetUserCommand, IAMClient, TagUserCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -10,7 +10,7 @@ import {
 } from '../../../src/commands/resend.js';
 import type { CoreSettings } from '../../../src/commands/settings.js';
 import { TAG_MANAGED_BY } from '../../../src/contract.js';
-import { appliedUser, desiredUser, iamUser, REPOSITORY, SCOPE, snapshotOf } from '../support/factories.js';
+import { appliedUser, desiredUser, iamUser, REPOSITORY, SCOPE } from '../support/factories.js';
 
 const SETTINGS: CoreSettings = {
   usersDir: '/unused',
@@ -66,33 +66,33 @@ describe('managedIamUser', () => {
   it('is the IAM user when this repository manages it under the path', () => {
     const current = appliedUser(alice);
 
-    expect(managedIamUser(snapshotOf([current]), SETTINGS, 'alice@example.com')).toBe(current);
+    expect(managedIamUser(current, SETTINGS, 'alice@example.com')).toBe(current);
   });
 
   it.each([
-    ['missing', [], '"alice@example.com" does not exist in IAM yet; apply creates it'],
+    ['missing', undefined, '"alice@example.com" does not exist in IAM yet; apply creates it'],
     [
       'outside the path',
-      [iamUser('alice@example.com', { path: '/', tags: { [TAG_MANAGED_BY]: REPOSITORY } })],
+      iamUser('alice@example.com', { path: '/', tags: { [TAG_MANAGED_BY]: REPOSITORY } }),
       'IAM user "alice@example.com" is outside the managed path /iam-gitops/ (at /)',
     ],
     [
       'untagged under the path',
-      [iamUser('alice@example.com', { path: '/iam-gitops/' })],
+      iamUser('alice@example.com', { path: '/iam-gitops/' }),
       'IAM user "alice@example.com" is not managed by acme/iam-users',
     ],
     [
       'managed by another repository',
-      [iamUser('alice@example.com', { path: '/iam-gitops/', tags: { [TAG_MANAGED_BY]: 'other/repo' } })],
+      iamUser('alice@example.com', { path: '/iam-gitops/', tags: { [TAG_MANAGED_BY]: 'other/repo' } }),
       'IAM user "alice@example.com" is not managed by acme/iam-users',
     ],
     [
       'spelled differently',
-      [appliedUser(desiredUser('Alice@example.com'))],
+      appliedUser(desiredUser('Alice@example.com')),
       'IAM holds this user as "Alice@example.com"; use that spelling',
     ],
-  ])('refuses a user %s', (_case, users, message) => {
-    expect(() => managedIamUser(snapshotOf(users), SETTINGS, 'alice@example.com')).toThrow(message);
+  ])('refuses a user %s', (_case, current, message) => {
+    expect(() => managedIamUser(current, SETTINGS, 'alice@example.com')).toThrow(message);
   });
 });
 
@@ -109,17 +109,19 @@ describe('requestCredentials', () => {
     iam.destroy();
   });
 
-  const detail = (name: string, tags: Record<string, string>) => ({
+  const user = (name: string, tags: Record<string, string>) => ({
     UserName: name,
+    UserId: 'AIDAEXAMPLE',
     Arn: `arn:aws:iam::123456789012:user/iam-gitops/${name}`,
     Path: '/iam-gitops/',
+    CreateDate: new Date('2025-01-01T00:00:00Z'),
     Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
   });
 
-  it('tags the user once, after reading IAM', async () => {
-    iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({
-      UserDetailList: [detail('alice@example.com', { [TAG_MANAGED_BY]: REPOSITORY })],
-    });
+  it('tags the user once, after one GetUser', async () => {
+    iamMock
+      .on(GetUserCommand)
+      .resolves({ User: user('alice@example.com', { [TAG_MANAGED_BY]: REPOSITORY }) });
     iamMock.on(TagUserCommand).resolves({});
 
     const result = await requestCredentials(iam, SETTINGS, alice, {
@@ -132,6 +134,10 @@ describe('requestCredentials', () => {
       arn: 'arn:aws:iam::123456789012:user/iam-gitops/alice@example.com',
       value: '2025-03-04T10:11:12.345Z run 99',
     });
+    expect(iamMock.commandCalls(GetUserCommand).map((call) => call.args[0].input)).toEqual([
+      { UserName: 'alice@example.com' },
+    ]);
+    expect(iamMock.calls()).toHaveLength(2);
     expect(iamMock.commandCalls(TagUserCommand).map((call) => call.args[0].input)).toEqual([
       {
         UserName: 'alice@example.com',
@@ -141,13 +147,25 @@ describe('requestCredentials', () => {
   });
 
   it('tags nothing when IAM says the user is not ours', async () => {
-    iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({
-      UserDetailList: [detail('alice@example.com', { [TAG_MANAGED_BY]: 'other/repo' })],
-    });
+    iamMock
+      .on(GetUserCommand)
+      .resolves({ User: user('alice@example.com', { [TAG_MANAGED_BY]: 'other/repo' }) });
 
     await expect(
       requestCredentials(iam, SETTINGS, alice, { now: new Date(), runId: '1' }),
     ).rejects.toBeInstanceOf(ResendRefused);
+    expect(iamMock.commandCalls(TagUserCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['NoSuchEntity', 'does not exist in IAM yet'],
+    ['AccessDenied', 'may not be read by this role, so it is not under the managed path /iam-gitops/'],
+  ])('tags nothing when GetUser answers %s', async (code, message) => {
+    iamMock.on(GetUserCommand).rejects(Object.assign(new Error(code), { name: code }));
+
+    await expect(requestCredentials(iam, SETTINGS, alice, { now: new Date(), runId: '1' })).rejects.toThrow(
+      message,
+    );
     expect(iamMock.commandCalls(TagUserCommand)).toHaveLength(0);
   });
 });
