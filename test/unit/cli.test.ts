@@ -342,3 +342,17 @@ describe('runCli', () => {
     });
   });
 });
+
+describe('runCli, offboarding flags', () => {
+  it.each([
+    [['--on-remove', 'purge'], '--on-remove must be one of disable, delete (got "purge")'],
+    [['--max-removals', 'many'], '--max-removals must be a whole number of at least 0 (got "many")'],
+  ])('refuses %j before any AWS call', async (flags, message) => {
+    const io = captureIo();
+
+    const code = await runCli(['plan', '--repository', 'acme/iam-users', ...flags], io);
+
+    expect(code).toBe(EXIT_FAILURE);
+    expect(io.stderr.join('\n')).toContain(message);
+  });
+});

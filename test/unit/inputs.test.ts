@@ -78,3 +78,40 @@ describe('readInputs', () => {
     expect(() => readInputs()).toThrow(message);
   });
 });
+
+describe('readInputs, offboarding', () => {
+  it('disables, allows 3 removals, and reports invitations after 14 days without expiring them, by default', () => {
+    expect(readInputs()).toMatchObject({
+      onRemove: 'disable',
+      maxRemovals: 3,
+      inviteExpiryDays: 14,
+      expireInvites: false,
+    });
+  });
+
+  it('reads what is set', () => {
+    input('on-remove', 'delete');
+    input('max-removals', '0');
+    input('invite-expiry-days', '30');
+    input('expire-invites', 'true');
+
+    expect(readInputs()).toMatchObject({
+      onRemove: 'delete',
+      maxRemovals: 0,
+      inviteExpiryDays: 30,
+      expireInvites: true,
+    });
+  });
+
+  it.each([
+    ['on-remove', 'remove', 'input on-remove must be one of disable, delete (got "remove")'],
+    ['max-removals', 'three', 'input max-removals must be a whole number from 0 to 5000 (got "three")'],
+    ['max-removals', '-1', 'input max-removals must be a whole number from 0 to 5000 (got "-1")'],
+    ['invite-expiry-days', '0', 'input invite-expiry-days must be a whole number from 1 to 3650 (got "0")'],
+    ['expire-invites', 'yes', 'expire-invites'],
+  ])('refuses %s: %s', (name, value, message) => {
+    input(name, value);
+
+    expect(() => readInputs()).toThrow(message);
+  });
+});
