@@ -2,11 +2,11 @@
 // No AWS call happens here: IAM's own limits are checked before anything is sent.
 import { basename, extname } from 'node:path';
 import { CHANGE_PASSWORD_POLICY_ARN, IAM_LIMITS } from '../contract.js';
+import { isEmailAddress } from '../settings/fields.js';
 import { type FieldPositions, parseUserFile, positionFor } from './parse-user-file.js';
 import { readUserFiles } from './read-user-files.js';
 import type { DesiredUser, Roster } from './roster.js';
 import { compareIssues, type RosterIssue } from './roster-issue.js';
-import { EMAIL_PATTERN } from './user-schema.js';
 
 export interface LoadRosterOptions {
   /** Absolute or cwd-relative path of the users directory. */
@@ -46,7 +46,7 @@ export async function loadRoster(options: LoadRosterOptions): Promise<RosterResu
     const { user } = parsed;
     if (!user) continue;
     const console = user.console ?? true;
-    const email = user.email ?? (EMAIL_PATTERN.test(user.name) ? user.name : undefined);
+    const email = user.email ?? (isEmailAddress(user.name) ? user.name : undefined);
     if (console && email === undefined && !options.emailDomain) {
       issues.push({
         ...at('name'),

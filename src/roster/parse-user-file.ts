@@ -1,15 +1,10 @@
 // Parses one roster file into a typed user and the source position of every field, so any
 // later finding (a schema error here, a missing group in the plan) can point at its line.
-import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseAllDocuments } from 'yaml';
-import type { z } from 'zod';
-import type { RosterIssue, SourcePosition } from './roster-issue.js';
+import { type FieldPositions, parseLocatedYaml } from '../yaml/located-yaml.js';
+import type { RosterIssue } from './roster-issue.js';
 import { type UserFile, userFileSchema } from './user-schema.js';
 
-/** Anchors and aliases have no use in a user file; a few are tolerated, an expansion bomb is not. */
-const MAX_ALIASES = 10;
-
-/** Dotted field path -> where its value starts. Keys of maps are recorded as `<path>#key`. */
-export type FieldPositions = ReadonlyMap<string, SourcePosition>;
+export { type FieldPositions, positionFor } from '../yaml/located-yaml.js';
 
 export interface ParsedUserFile {
   readonly user: UserFile | undefined;
@@ -19,165 +14,17 @@ export interface ParsedUserFile {
   readonly issues: RosterIssue[];
 }
 
-const START: SourcePosition = { line: 1, column: 1 };
-
-function collectPositions(
-  node: unknown,
-  path: string,
-  lineCounter: LineCounter,
-  into: Map<string, SourcePosition>,
-): void {
-  const at = (offset: number | undefined): SourcePosition => {
-    if (offset === undefined) return START;
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
-  const range = (node as Node | null)?.range;
-  if (range) into.set(path, at(range[0]));
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      if (!isPair(pair) || !isScalar(pair.key)) continue;
-      const child = path === '' ? String(pair.key.value) : `${path}.${String(pair.key.value)}`;
-      into.set(`${child}#key`, at(pair.key.range?.[0]));
-      collectPositions(pair.value, child, lineCounter, into);
-    }
-  } else if (
-    node &&
-    typeof node === 'object' &&
-    'items' in node &&
-    Array.isArray((node as { items: unknown[] }).items)
-  ) {
-    (node as { items: unknown[] }).items.forEach((item, index) => {
-      collectPositions(item, path === '' ? String(index) : `${path}.${index}`, lineCounter, into);
-    });
-  }
-}
-
-/** The best place for a finding about `path`: the key for key problems, else the value, else its parent. */
-export function positionFor(positions: FieldPositions, path: string, preferKey = false): SourcePosition {
-  if (preferKey) {
-    const key = positions.get(`${path}#key`);
-    if (key) return key;
-  }
-  let probe = path;
-  for (;;) {
-    const found = positions.get(probe) ?? positions.get(`${probe}#key`);
-    if (found) return found;
-    if (probe === '') return START;
-    const cut = probe.lastIndexOf('.');
-    probe = cut < 0 ? '' : probe.slice(0, cut);
-  }
-}
-
-function issuesFromSchema(error: z.ZodError, file: string, positions: FieldPositions): RosterIssue[] {
-  const issues: RosterIssue[] = [];
-  for (const issue of error.issues) {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const field = path === '' ? key : `${path}.${key}`;
-        issues.push({
-          file,
-          field,
-          ...positionFor(positions, field, true),
-          message: 'unknown field (check the spelling)',
-        });
-      }
-      continue;
-    }
-    if (issue.code === 'invalid_key') {
-      const messages = issue.issues.map((inner) => inner.message);
-      issues.push({ file, field: path, ...positionFor(positions, path, true), message: messages.join('; ') });
-      continue;
-    }
-    const message = issue.code === 'invalid_type' ? describeTypeIssue(issue) : issue.message;
-    issues.push({ file, field: path, ...positionFor(positions, path), message });
-  }
-  return issues;
-}
-
-function describeTypeIssue(issue: z.core.$ZodIssueInvalidType): string {
-  if (issue.input === undefined) return `is required (a ${issue.expected})`;
-  const received =
-    issue.input === null
-      ? 'null'
-      : Array.isArray(issue.input)
-        ? 'a list'
-        : typeof issue.input === 'object'
-          ? 'a map'
-          : typeof issue.input;
-  return `must be a ${issue.expected === 'array' ? 'list' : issue.expected === 'record' ? 'map' : issue.expected}, not ${received}`;
-}
-
 export function parseUserFile(file: string, text: string): ParsedUserFile {
-  const lineCounter = new LineCounter();
-  const positions = new Map<string, SourcePosition>();
-  let name: string | undefined;
-  const fail = (issues: RosterIssue[]): ParsedUserFile => ({ user: undefined, name, positions, issues });
-
-  let documents: Document.Parsed[];
-  try {
-    documents = parseAllDocuments(text, {
-      lineCounter,
-      uniqueKeys: true,
-      prettyErrors: true,
-    }) as Document.Parsed[];
-  } catch (error) {
-    return fail([{ file, field: '', ...START, message: `cannot be parsed as YAML: ${String(error)}` }]);
-  }
-  if (!Array.isArray(documents))
-    return fail([{ file, field: '', ...START, message: 'is not a YAML document' }]);
-  if (documents.length === 0)
-    return fail([{ file, field: '', ...START, message: 'is empty; it must describe one user' }]);
-  if (documents.length > 1) {
-    const second = documents[1]?.range[0] ?? 0;
-    const { line, col } = lineCounter.linePos(second);
-    return fail([
-      {
-        file,
-        field: '',
-        line,
-        column: col,
-        message: 'holds more than one YAML document; use one file per user',
-      },
-    ]);
-  }
-  const document = documents[0] as Document.Parsed;
-  if (document.errors.length > 0) {
-    return fail(
-      document.errors.map((error) => ({
-        file,
-        field: '',
-        line: error.linePos?.[0].line ?? 1,
-        column: error.linePos?.[0].col ?? 1,
-        message: `YAML syntax: ${(error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '')}`,
-      })),
-    );
-  }
-  collectPositions(document.contents, '', lineCounter, positions);
-  if (!isMap(document.contents)) {
-    const kind =
-      document.contents === null ? 'empty' : isScalar(document.contents) ? 'a single value' : 'a list';
-    return fail([
-      {
-        file,
-        field: '',
-        ...positionFor(positions, ''),
-        message: `is ${kind}; it must be a map of fields (name, email, groups, ...)`,
-      },
-    ]);
-  }
-
-  let data: unknown;
-  try {
-    data = document.toJS({ maxAliasCount: MAX_ALIASES });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return fail([{ file, field: '', ...START, message: `YAML aliases refused: ${message}` }]);
-  }
-  const rawName = (data as { name?: unknown }).name;
-  name = typeof rawName === 'string' ? rawName : undefined;
-  const parsed = userFileSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) return fail(issuesFromSchema(parsed.error, file, positions));
-  return { user: parsed.data, name, positions, issues: [] };
+  const parsed = parseLocatedYaml(file, text, userFileSchema, {
+    describes: 'one user',
+    fieldsHint: 'name, email, groups, ...',
+    oneDocumentHint: 'use one file per user',
+  });
+  const rawName = parsed.data?.name;
+  return {
+    user: parsed.value,
+    name: typeof rawName === 'string' ? rawName : undefined,
+    positions: parsed.positions,
+    issues: parsed.issues,
+  };
 }

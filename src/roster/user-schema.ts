@@ -2,15 +2,12 @@
 // schema/user.schema.json is generated from it (scripts/generate-schema.ts), so editors and
 // the action agree on what a file may say.
 import { z } from 'zod';
+import { accountName } from '../config/repo-config-schema.js';
 import { IAM_LIMITS, RESERVED_TAG_PREFIX, RESERVED_TAG_SLOTS } from '../contract.js';
+import { emailAddress, groupName, policyArn } from '../settings/fields.js';
 
-/** arn:aws:iam::aws:policy/Name or arn:aws:iam::123456789012:policy/path/Name (any AWS partition). */
-export const POLICY_ARN_PATTERN =
-  /^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
-/** IAM group names: 1-128 characters of [A-Za-z0-9+=,.@_-]. */
-export const GROUP_NAME_PATTERN = /^[\w+=,.@-]{1,128}$/;
-/** A pragmatic address check: one @, no spaces, a dot in the domain. SES does the rest. */
-export const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+export { EMAIL_PATTERN, GROUP_NAME_PATTERN, POLICY_ARN_PATTERN } from '../settings/fields.js';
+
 /** IAM tag keys and values: letters, digits, spaces and _ . : / = + - @ (Unicode letters allowed). */
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
@@ -30,10 +27,6 @@ const tagValue = z
   .max(IAM_LIMITS.tagValueMaxLength, `value must be at most ${IAM_LIMITS.tagValueMaxLength} characters`)
   .regex(TAG_CHARS, 'value may contain only letters, digits, spaces and _ . : / = + - @');
 
-const policyArn = z
-  .string()
-  .regex(POLICY_ARN_PATTERN, 'must be a managed policy ARN (arn:aws:iam::ACCOUNT|aws:policy/NAME)');
-
 function unique<T>(items: readonly T[]): boolean {
   return new Set(items.map((item) => String(item).toLowerCase())).size === items.length;
 }
@@ -51,13 +44,11 @@ export const userFileSchema = z
       .max(IAM_LIMITS.userNameMaxLength, `must be at most ${IAM_LIMITS.userNameMaxLength} characters`)
       .regex(IAM_LIMITS.userNamePattern, 'may contain only letters, digits and + = , . @ _ -')
       .describe('IAM user name; the file must be named <name>.yaml. An email address is recommended.'),
-    email: z
-      .string()
-      .regex(EMAIL_PATTERN, 'must be an email address')
+    email: emailAddress
       .optional()
       .describe('Where sign-in details are sent. Defaults to name when name is an email address.'),
     groups: z
-      .array(z.string().regex(GROUP_NAME_PATTERN, 'must be an IAM group name'))
+      .array(groupName)
       .max(IAM_LIMITS.groupsPerUser, `at most ${IAM_LIMITS.groupsPerUser} groups (an IAM limit)`)
       .refine(unique, 'must not repeat (IAM group names ignore case)')
       .optional()
@@ -84,6 +75,14 @@ export const userFileSchema = z
       .optional()
       .describe('Console access (default true): a login profile and a credentials email.'),
     permissionsBoundary: policyArn.optional().describe('Managed policy ARN set as the permissions boundary.'),
+    accounts: z
+      .array(accountName)
+      .min(1, 'name at least one account, or leave the field out for defaultAccounts')
+      .refine(unique, 'must not repeat')
+      .optional()
+      .describe(
+        'The accounts (names from accounts: in iam-gitops.yaml) the user exists in; default: defaultAccounts.',
+      ),
     adopt: z
       .boolean()
       .optional()

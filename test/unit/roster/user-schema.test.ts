@@ -208,6 +208,7 @@ describe('userFileSchema', () => {
       'tags',
       'console',
       'permissionsBoundary',
+      'accounts',
       'adopt',
     ]);
   });
@@ -241,6 +242,7 @@ describe('userFileJsonSchema', () => {
       'tags',
       'console',
       'permissionsBoundary',
+      'accounts',
       'adopt',
     ]);
     expect(properties.name).toMatchObject({ type: 'string', minLength: 1, maxLength: 64 });
@@ -276,7 +278,7 @@ describe('userFileJsonSchema', () => {
 
     collect(userFileJsonSchema());
 
-    expect(patterns).toHaveLength(8);
+    expect(patterns).toHaveLength(9);
     for (const pattern of patterns) expect(() => new RegExp(pattern, 'u'), pattern).not.toThrow();
   });
 
