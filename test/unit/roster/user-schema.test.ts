@@ -197,6 +197,7 @@ describe('userFileSchema', () => {
       tags: ['team'],
       console: 'yes',
       permissionsBoundary: 7,
+      accounts: 'prod',
       adopt: 1,
     });
 
