@@ -119,4 +119,43 @@ export const LAMBDA_ENV = {
   topicArn: 'TOPIC_ARN',
   emailDomain: 'EMAIL_DOMAIN',
   signInUrl: 'SIGN_IN_URL',
+  /** Required: the apply role's ARN, path included; only its sessions' events are acted on. */
+  applyRoleArn: 'APPLY_ROLE_ARN',
+  /** Optional, comma-separated: credentials are emailed only inside these domains (guardrails). */
+  recipientDomains: 'RECIPIENT_DOMAINS',
+  /**
+   * Many accounts only (the central Lambda in the hub): JSON array of MemberAccount, the accounts
+   * whose events it answers, each through its own credentials role.
+   */
+  memberAccounts: 'MEMBER_ACCOUNTS',
+} as const;
+
+/** One entry of the central Lambda's MEMBER_ACCOUNTS (DESIGN.md, "Many accounts"). */
+export interface MemberAccount {
+  /** 12-digit account id. */
+  readonly id: string;
+  /** The name in iam-gitops.yaml `accounts:`; the email names the account by its alias, else this. */
+  readonly name: string;
+  /** The member's apply role (the one the hub apply role chains into): the only principal acted for. */
+  readonly applyRoleArn: string;
+  /** The role the central Lambda assumes there for GetUser, login profiles and the marker. */
+  readonly credentialsRoleArn: string;
+}
+
+/**
+ * The credential Lambda's CloudWatch metrics (Powertools Metrics, embedded metric format). The
+ * infrastructure's alarms watch them by these names, so both import them from here.
+ */
+export const LAMBDA_METRICS = {
+  namespace: 'IamGitops',
+  /** Powertools' `service` dimension, on every metric. */
+  service: 'credential-lambda',
+  /** An email went out. */
+  sent: 'CredentialsSent',
+  /** A request refused by provenance or scope (forged, replayed, out of scope): alarmed. */
+  refused: 'RequestsRefused',
+  /** A user who should get credentials but cannot (no or disallowed recipient): alarmed. */
+  undeliverable: 'UndeliverableUsers',
+  /** A record that failed and goes back to AWS for a retry (then the DLQ). */
+  failed: 'RecordsFailed',
 } as const;
