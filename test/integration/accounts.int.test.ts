@@ -8,15 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { CreateUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { inEachAccount } from '../../src/accounts/in-each-account.js';
 import {
-  assumeMemberRole,
   createHubStsClient,
   type MemberIamClientFactory,
   MemberRoleError,
   memberIamClients,
   type RoleChainSettings,
 } from '../../src/accounts/role-chain.js';
-import { accountsSummaryLine, runAccounts } from '../../src/accounts/run-accounts.js';
+import { accountsSummaryLine } from '../../src/accounts/run-accounts.js';
 import { type TargetAccount, targetAccounts } from '../../src/accounts/target-accounts.js';
 import { freshAccount, motoEndpoint, randomAccountId, type TestAccount } from '../support/aws.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
@@ -101,12 +101,16 @@ describe('many accounts against moto', () => {
     );
     const name = `only-in-alpha-${randomUUID().slice(0, 8)}`;
 
-    const results = await runAccounts([alpha, beta], { maxParallel: 2 }, async (account) => {
-      const session = await assumeMemberRole(account, 'apply', settings);
-      if (account === alpha) await session.iam.send(new CreateUserCommand({ UserName: name }));
-      const { Users } = await session.iam.send(new ListUsersCommand({}));
-      return { assumedRoleArn: session.assumedRoleArn, users: (Users ?? []).map((u) => u.UserName) };
-    });
+    const results = await inEachAccount(
+      [alpha, beta],
+      'apply',
+      { ...settings, maxParallel: 2 },
+      async (session) => {
+        if (session.account === alpha) await session.iam.send(new CreateUserCommand({ UserName: name }));
+        const { Users } = await session.iam.send(new ListUsersCommand({}));
+        return { assumedRoleArn: session.assumedRoleArn, users: (Users ?? []).map((u) => u.UserName) };
+      },
+    );
 
     expect(results.map((r) => (r.outcome === 'ok' ? r.value : r.message))).toEqual([
       {
@@ -146,11 +150,15 @@ describe('many accounts against moto', () => {
     const name = `survivor-${randomUUID().slice(0, 8)}`;
 
     // One at a time, the refused account first: its failure must not stop the next one.
-    const results = await runAccounts([beta, alpha], { maxParallel: 1 }, async (account) => {
-      const session = await assumeMemberRole(account, 'apply', settings);
-      await session.iam.send(new CreateUserCommand({ UserName: name }));
-      return account.name;
-    });
+    const results = await inEachAccount(
+      [beta, alpha],
+      'apply',
+      { ...settings, maxParallel: 1 },
+      async (session) => {
+        await session.iam.send(new CreateUserCommand({ UserName: name }));
+        return session.account.name;
+      },
+    );
 
     expect(results.map((r) => [r.account.name, r.outcome])).toEqual([
       ['beta', 'failed'],
@@ -162,9 +170,9 @@ describe('many accounts against moto', () => {
       `account beta (${beta.id}): the hub role may not assume arn:aws:iam::${beta.id}:role/iam-gitops/iam-gitops-apply. ` +
         'The member roles trust only the hub roles',
     );
-    expect(accountsSummaryLine(results)).toMatch(
-      new RegExp(`^1 of 2 accounts failed: beta \\(${beta.id}\\): account beta`),
-    );
+    const summary = accountsSummaryLine(results);
+    for (const secret of masked) expect(summary).not.toContain(secret);
+    expect(summary).toMatch(new RegExp(`^1 of 2 accounts failed: beta \\(${beta.id}\\): account beta`));
     expect(await usersIn(alpha.id)).toEqual([name]);
     expect(await usersIn(beta.id)).toEqual([]);
     expect(proxy.requests.filter((r) => r.action === 'AssumeRole').map((r) => r.fault)).toEqual([
@@ -190,11 +198,15 @@ describe('many accounts against moto', () => {
     );
     const name = `steady-${randomUUID().slice(0, 8)}`;
 
-    const results = await runAccounts([beta, alpha], { maxParallel: 1 }, async (account) => {
-      const session = await assumeMemberRole(account, 'apply', settings);
-      await session.iam.send(new CreateUserCommand({ UserName: name }));
-      return account.name;
-    });
+    const results = await inEachAccount(
+      [beta, alpha],
+      'apply',
+      { ...settings, maxParallel: 1 },
+      async (session) => {
+        await session.iam.send(new CreateUserCommand({ UserName: name }));
+        return session.account.name;
+      },
+    );
 
     expect(
       results.map((r) => [r.account.name, r.outcome, r.outcome === 'failed' ? r.message : r.value]),
