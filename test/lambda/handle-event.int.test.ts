@@ -338,6 +338,59 @@ describe('handleSnsEvent, CreateUser', () => {
   });
 });
 
+/** Every AWS call a client makes, by operation, in order. */
+function recordCalls(client: IAMClient | SESv2Client): string[] {
+  const calls: string[] = [];
+  (client.middlewareStack as IAMClient['middlewareStack']).add(
+    (next, context) => async (args) => {
+      calls.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCalls' },
+  );
+  return calls;
+}
+
+describe('handleSnsEvent, AWS calls per event', () => {
+  it('makes 6 calls for the first event of a container and 4 for the next ones', async () => {
+    const h = await harness();
+    await h.admin.send(new CreateAccountAliasCommand({ AccountAlias: 'acme-calls' }));
+    const [first, second] = [newHireName(), newHireName()];
+    await createUser(h, first);
+    await createUser(h, second);
+    const iamCalls = recordCalls(h.iam);
+    const sesCalls = recordCalls(h.ses);
+
+    await h.run(h.event('create-user', first));
+    const cold = [...iamCalls, ...sesCalls];
+    iamCalls.length = 0;
+    sesCalls.length = 0;
+    await h.run(h.event('create-user', second));
+    await h.run(await h.requestResend(first));
+
+    expect(cold.sort()).toEqual([
+      'CreateLoginProfileCommand',
+      'GetAccountPasswordPolicyCommand',
+      'GetUserCommand',
+      'ListAccountAliasesCommand',
+      'SendEmailCommand',
+      'TagUserCommand',
+    ]);
+    expect(iamCalls).toEqual([
+      'GetUserCommand',
+      'CreateLoginProfileCommand',
+      'TagUserCommand',
+      'GetUserCommand',
+      'UpdateLoginProfileCommand',
+      'TagUserCommand',
+    ]);
+    expect(sesCalls).toEqual(['SendEmailCommand', 'SendEmailCommand']);
+    expect((await sentTo(h.account.endpoint, second))[0]?.subject).toBe(
+      'Your AWS sign-in details for acme-calls',
+    );
+  });
+});
+
 describe('handleSnsEvent, exactly once', () => {
   it('sends one email when the same event is delivered twice', async () => {
     const h = await harness();

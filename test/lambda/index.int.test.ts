@@ -24,6 +24,7 @@ import {
   TAG_MANAGED_BY,
 } from '../../src/contract.js';
 import { freshAccount, type TestAccount } from '../support/aws.js';
+import { type CredentialRecorder, startCredentialRecorder } from '../support/credential-recorder.js';
 import { passwordInHtml, sentTo } from '../support/mailbox.js';
 import { captureOutput, expectNoPasswordIn, metricSums } from './support/capture.js';
 import { addressed, applyRoleIn } from './support/events.js';
@@ -35,9 +36,13 @@ beforeAll(() => {
   moto.endpoint = mailMotoEndpoint();
 });
 
-afterEach(() => {
+let recorder: CredentialRecorder | undefined;
+
+afterEach(async () => {
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
+  await recorder?.close();
+  recorder = undefined;
 });
 
 function newHireName(): string {
@@ -145,7 +150,12 @@ describe('handler, the central Lambda (MEMBER_ACCOUNTS)', () => {
     const [alice, bob] = [newHireName(), newHireName()];
     await createManagedUser(prod, alice);
     await createManagedUser(dev, bob);
-    const lambda = await deployIn(hub, { [LAMBDA_ENV.memberAccounts]: JSON.stringify(members) });
+    // Between the Lambda and moto: remembers the credentials STS hands out, and who signed what.
+    recorder = await startCredentialRecorder(moto.endpoint);
+    const lambda = await deployIn(hub, {
+      [LAMBDA_ENV.memberAccounts]: JSON.stringify(members),
+      AWS_ENDPOINT_URL: recorder.endpoint,
+    });
     /** The event as the member's rule forwards it to the hub's bus: the member's account, its apply role. */
     const forwarded = (account: TestAccount, roleArn: string, userName: string, eventId = randomUUID()) => {
       const event = addressed('create-user', {
@@ -201,6 +211,25 @@ describe('handler, the central Lambda (MEMBER_ACCOUNTS)', () => {
     expectNoPasswordIn(
       lambda.output.lines,
       [aliceMail, bobMail].map((mail) => passwordInHtml(mail?.body ?? '')),
+    );
+    // One AssumeRole per member for all its events, named for iam-gitops; each member's IAM calls
+    // signed with that member's session; none of those credentials ever written anywhere.
+    expect(recorder.assumed.map((c) => [c.roleArn, c.roleSessionName])).toEqual([
+      [prodMember.credentialsRoleArn, 'iam-gitops-credential-lambda'],
+      [devMember.credentialsRoleArn, 'iam-gitops-credential-lambda'],
+    ]);
+    const [prodKeys, devKeys] = recorder.assumed;
+    const signers = (userName: string) =>
+      new Set(
+        recorder?.calls
+          .filter((call) => call.body.includes(`UserName=${encodeURIComponent(userName)}`))
+          .map((call) => call.signedWith),
+      );
+    expect(signers(alice)).toEqual(new Set([prodKeys?.accessKeyId]));
+    expect(signers(bob)).toEqual(new Set([devKeys?.accessKeyId]));
+    expectNoPasswordIn(
+      lambda.output.lines,
+      recorder.assumed.flatMap((c) => [c.accessKeyId, c.secretAccessKey, c.sessionToken]),
     );
   });
 
