@@ -1,7 +1,20 @@
 // The Lambda's settings, read from its environment once at cold start. A missing or malformed
-// variable fails the cold start with the variable's name, before any event is touched.
-import { DEFAULT_IAM_PATH, LAMBDA_ENV } from '../../src/contract.js';
-import { isEmailAddress } from './recipient.js';
+// variable fails the cold start with the variable's name, before any event is touched. Every
+// pattern comes from the shared rules (src/settings/fields.ts), so the roster, the CDK app and the
+// Lambda accept the same addresses, domains and ARNs.
+import { z } from 'zod';
+import { accountName } from '../../src/config/repo-config-schema.js';
+import { DEFAULT_IAM_PATH, LAMBDA_ENV, type MemberAccount } from '../../src/contract.js';
+import {
+  accountId,
+  domainName,
+  isDomain,
+  isEmailAddress,
+  isIamPath,
+  ROLE_ARN_PATTERN,
+  roleArn,
+} from '../../src/settings/fields.js';
+import { accountIdFromArn } from './arn.js';
 
 export interface Config {
   /** The SES-verified address (optionally `Name <address>`) the email comes from. */
@@ -10,10 +23,16 @@ export interface Config {
   readonly managedPath: string;
   /** The SNS topic the infrastructure delivers IAM events through; other topics are ignored. */
   readonly topicArn: string;
+  /** The apply role (path included): only its sessions' events in this account are acted on. */
+  readonly applyRoleArn: string;
   /** For user names that are not email addresses: the email goes to `name@emailDomain`. */
   readonly emailDomain?: string;
   /** Replaces `https://<alias-or-account-id>.signin.aws.amazon.com/console` in the email. */
   readonly signInUrl?: string;
+  /** Credentials go only to addresses in these domains (guardrails.recipientDomains). */
+  readonly recipientDomains?: readonly string[];
+  /** The central Lambda's member accounts: their events are answered through their credentials role. */
+  readonly memberAccounts?: readonly MemberAccount[];
 }
 
 export class ConfigError extends Error {
@@ -48,8 +67,7 @@ function checkSender(value: string): string {
 }
 
 function checkPath(value: string): string {
-  if (!/^\/([\u0021-\u007e]+\/)*$/.test(value))
-    throw invalid(LAMBDA_ENV.managedPath, 'an IAM path such as /iam-gitops/');
+  if (!isIamPath(value)) throw invalid(LAMBDA_ENV.managedPath, 'an IAM path such as /iam-gitops/');
   return value;
 }
 
@@ -61,7 +79,14 @@ function checkTopicArn(value: string): string {
 }
 
 function checkDomain(value: string): string {
-  if (!isEmailAddress(`user@${value}`)) throw invalid(LAMBDA_ENV.emailDomain, 'a domain such as example.com');
+  if (!isDomain(value)) throw invalid(LAMBDA_ENV.emailDomain, 'a domain such as example.com');
+  return value;
+}
+
+function checkRoleArn(value: string): string {
+  if (!ROLE_ARN_PATTERN.test(value)) {
+    throw invalid(LAMBDA_ENV.applyRoleArn, 'an IAM role ARN, path included (arn:aws:iam::ACCOUNT:role/NAME)');
+  }
   return value;
 }
 
@@ -77,14 +102,83 @@ function checkUrl(value: string): string {
   return value;
 }
 
+/** `example.com,corp.example`: each one a lower-case domain, as guardrails.recipientDomains has them. */
+function checkRecipientDomains(value: string): readonly string[] {
+  const domains = value
+    .split(',')
+    .map((domain) => domain.trim())
+    .filter((domain) => domain !== '');
+  for (const [index, domain] of domains.entries()) {
+    const checked = domainName.safeParse(domain);
+    if (!checked.success) {
+      const problem = checked.error.issues[0]?.message ?? 'must be a domain';
+      throw invalid(LAMBDA_ENV.recipientDomains, `comma-separated domains: entry ${index + 1} ${problem}`);
+    }
+  }
+  if (domains.length === 0) throw invalid(LAMBDA_ENV.recipientDomains, 'comma-separated domains');
+  return domains;
+}
+
+const memberAccountsSchema = z
+  .array(
+    z
+      .object({
+        id: accountId,
+        name: accountName,
+        applyRoleArn: roleArn,
+        credentialsRoleArn: roleArn,
+      })
+      .strict()
+      // Both roles live in the member account; a role elsewhere would act for the wrong account.
+      .refine((member) => accountIdFromArn(member.applyRoleArn) === member.id, {
+        message: "must be a role of the account's own id",
+        path: ['applyRoleArn'],
+      })
+      .refine((member) => accountIdFromArn(member.credentialsRoleArn) === member.id, {
+        message: "must be a role of the account's own id",
+        path: ['credentialsRoleArn'],
+      }),
+  )
+  .min(1, 'list at least one account, or leave the variable unset')
+  .refine((members) => new Set(members.map((member) => member.id)).size === members.length, {
+    message: 'must not list an account id twice',
+  });
+
+function checkMemberAccounts(value: string): readonly MemberAccount[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    throw invalid(LAMBDA_ENV.memberAccounts, 'a JSON array of {id, name, applyRoleArn, credentialsRoleArn}');
+  }
+  const parsed = memberAccountsSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+    );
+    throw invalid(
+      LAMBDA_ENV.memberAccounts,
+      `a JSON array of {id, name, applyRoleArn, credentialsRoleArn} (${problems.join('; ')})`,
+    );
+  }
+  return parsed.data;
+}
+
 export function readConfig(env: Env): Config {
   const emailDomain = optional(env, LAMBDA_ENV.emailDomain);
   const signInUrl = optional(env, LAMBDA_ENV.signInUrl);
+  const recipientDomains = optional(env, LAMBDA_ENV.recipientDomains);
+  const memberAccounts = optional(env, LAMBDA_ENV.memberAccounts);
   return {
     senderEmail: checkSender(required(env, LAMBDA_ENV.sender, 'the SES-verified sender address')),
     managedPath: checkPath(optional(env, LAMBDA_ENV.managedPath) ?? DEFAULT_IAM_PATH),
     topicArn: checkTopicArn(required(env, LAMBDA_ENV.topicArn, 'the SNS topic that delivers IAM events')),
+    applyRoleArn: checkRoleArn(
+      required(env, LAMBDA_ENV.applyRoleArn, 'the apply role whose sessions alone are acted for'),
+    ),
     ...(emailDomain === undefined ? {} : { emailDomain: checkDomain(emailDomain.replace(/^@/, '')) }),
     ...(signInUrl === undefined ? {} : { signInUrl: checkUrl(signInUrl) }),
+    ...(recipientDomains === undefined ? {} : { recipientDomains: checkRecipientDomains(recipientDomains) }),
+    ...(memberAccounts === undefined ? {} : { memberAccounts: checkMemberAccounts(memberAccounts) }),
   };
 }

@@ -35,6 +35,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AccountFacts } from '../../lambda/src/account-facts.js';
 import { deliverCredentials } from '../../lambda/src/deliver-credentials.js';
 import { makePlan } from '../../src/commands/make-plan.js';
 import { requestTagValue } from '../../src/commands/resend.js';
@@ -571,16 +572,27 @@ describe('stale invitations', () => {
 
     const ses = new SESv2Client(account.clientConfig);
     await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: 'example.com' }));
+    // The re-send: the action tags the user, and the Lambda answers that very request.
+    const requestedValue = requestTagValue(later, '8');
+    await iam.send(
+      new TagUserCommand({
+        UserName: 'alice@example.com',
+        Tags: [{ Key: TAG_CREDENTIALS_REQUESTED, Value: requestedValue }],
+      }),
+    );
     const resent = await deliverCredentials(
-      { eventId: 'resend-1', eventName: 'TagUser', userName: 'alice@example.com' },
+      {
+        eventId: 'resend-1',
+        eventName: 'TagUser',
+        userName: 'alice@example.com',
+        requestedValue,
+        account: { kind: 'own', id: account.accountId },
+      },
       {
         iam,
         ses,
-        config: {
-          senderEmail: 'iam@example.com',
-          managedPath: '/iam-gitops/',
-          topicArn: `arn:aws:sns:us-east-1:${account.accountId}:iam-gitops`,
-        },
+        config: { senderEmail: 'iam@example.com', managedPath: '/iam-gitops/' },
+        facts: new AccountFacts(),
         log: () => {},
         sleep: async () => {},
       },
