@@ -16,6 +16,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
       unchanged: plan.unchanged.length,
       changes: changeCount(plan),
       errors: plan.errors.length,
+      warnings: plan.warnings.length,
     },
     users: plan.users,
     unchanged: plan.unchanged,
@@ -23,6 +24,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     disabled: plan.disabled,
     unmanaged: plan.unmanaged,
     errors: plan.errors.map((issue) => ({ ...issue, text: formatIssue(issue) })),
+    warnings: plan.warnings.map((warning) => ({ ...warning, text: formatIssue(warning) })),
   };
 }
 

@@ -10,7 +10,7 @@ import {
   TagUserCommand,
 } from '@aws-sdk/client-iam';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makePlan } from '../../src/commands/make-plan.js';
+import { makePlan, validateRoster } from '../../src/commands/make-plan.js';
 import type { CoreSettings } from '../../src/commands/settings.js';
 import { CHANGE_PASSWORD_POLICY_ARN, TAG_CONSOLE, TAG_EMAIL, TAG_MANAGED_BY } from '../../src/contract.js';
 import { applyPlan, PlanHasErrors } from '../../src/iam/apply-plan.js';
@@ -47,9 +47,9 @@ function settings(): CoreSettings {
 }
 
 async function plan(client: IAMClient = iam): Promise<Plan> {
-  const outcome = await makePlan(settings(), client);
-  if (outcome.kind !== 'planned') throw new Error(`roster invalid: ${JSON.stringify(outcome.issues)}`);
-  return outcome.plan;
+  const validated = await validateRoster(settings());
+  if (validated.kind !== 'valid') throw new Error(`roster invalid: ${JSON.stringify(validated.issues)}`);
+  return (await makePlan(validated, settings(), client)).plan;
 }
 
 async function tagsOf(userName: string): Promise<Record<string, string>> {

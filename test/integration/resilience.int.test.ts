@@ -14,7 +14,7 @@ import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleSnsEvent } from '../../lambda/src/handle-event.js';
 import { createLogger } from '../../lambda/src/logger.js';
-import { makePlan } from '../../src/commands/make-plan.js';
+import { makePlan, validateRoster } from '../../src/commands/make-plan.js';
 import { TAG_CONSOLE, TAG_CREDENTIALS_SENT, TAG_MANAGED_BY } from '../../src/contract.js';
 import { applyPlan } from '../../src/iam/apply-plan.js';
 import { changeCount, type Plan } from '../../src/plan/plan.js';
@@ -59,18 +59,16 @@ describe('apply through faults', () => {
   });
 
   async function plan(iam: IAMClient): Promise<Plan> {
-    const outcome = await makePlan(
-      {
-        usersDir: roster.usersDir,
-        displayDir: 'users',
-        iamPath: '/iam-gitops/',
-        repository: REPOSITORY,
-        emailDomain: undefined,
-      },
-      iam,
-    );
-    if (outcome.kind !== 'planned') throw new Error('roster invalid');
-    return outcome.plan;
+    const settings = {
+      usersDir: roster.usersDir,
+      displayDir: 'users',
+      iamPath: '/iam-gitops/',
+      repository: REPOSITORY,
+      emailDomain: undefined,
+    };
+    const validated = await validateRoster(settings);
+    if (validated.kind !== 'valid') throw new Error('roster invalid');
+    return (await makePlan(validated, settings, iam)).plan;
   }
 
   it('rides out throttling, 500s and slow answers with the SDK retries, each change made once', async () => {

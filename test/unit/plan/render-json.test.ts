@@ -12,7 +12,7 @@ describe('planToJson', () => {
     expect(json).toEqual({
       version: 1,
       scope: { iamPath: '/iam-gitops/', repository: REPOSITORY },
-      summary: { create: 1, update: 1, offboard: 0, unchanged: 1, changes: 7, errors: 1 },
+      summary: { create: 1, update: 1, offboard: 0, unchanged: 1, changes: 7, errors: 1, warnings: 0 },
       users: plan.users,
       unchanged: ['carol@example.com'],
       offboard: [],
@@ -28,6 +28,7 @@ describe('planToJson', () => {
           text: 'users/e`rin|x.yaml:2:5: groups.0: group "nope" does not exist in IAM (groups are not created by iam-gitops)',
         },
       ],
+      warnings: [],
     });
   });
 
@@ -35,13 +36,14 @@ describe('planToJson', () => {
     expect(planToJson(emptyPlan())).toEqual({
       version: 1,
       scope: SCOPE,
-      summary: { create: 0, update: 0, offboard: 0, unchanged: 0, changes: 0, errors: 0 },
+      summary: { create: 0, update: 0, offboard: 0, unchanged: 0, changes: 0, errors: 0, warnings: 0 },
       users: [],
       unchanged: [],
       offboard: [],
       disabled: [],
       unmanaged: [],
       errors: [],
+      warnings: [],
     });
   });
 
@@ -51,7 +53,32 @@ describe('planToJson', () => {
     const json = planToJson(plan);
 
     expect(json.offboard).toEqual([offboarding('dave@example.com')]);
-    expect(json.summary).toEqual({ create: 0, update: 0, offboard: 1, unchanged: 0, changes: 1, errors: 0 });
+    expect(json.summary).toEqual({
+      create: 0,
+      update: 0,
+      offboard: 1,
+      unchanged: 0,
+      changes: 1,
+      errors: 0,
+      warnings: 0,
+    });
+  });
+
+  it('lists each warning with its FILE:LINE:COL text, and counts them', () => {
+    const warning = {
+      file: 'iam-gitops.yaml',
+      field: 'guardrails.policies',
+      line: 9,
+      column: 15,
+      message: "'*' allows any managed policy",
+    };
+
+    const json = planToJson(emptyPlan({ warnings: [warning] }));
+
+    expect(json.warnings).toEqual([
+      { ...warning, text: "iam-gitops.yaml:9:15: guardrails.policies: '*' allows any managed policy" },
+    ]);
+    expect(json.summary).toMatchObject({ warnings: 1, errors: 0 });
   });
 });
 
