@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findDrift } from '../../../src/commands/drift.js';
 import { makePlan, type RosterToPlan, validateRoster } from '../../../src/commands/make-plan.js';
 import type { CoreSettings } from '../../../src/commands/settings.js';
 import type { RepoConfig } from '../../../src/config/repo-config-schema.js';
@@ -83,7 +84,7 @@ describe('makePlan', () => {
     expect(plan.errors).toEqual([]);
   });
 
-  it("sets the guardrail boundary, named in the snapshot's account, on a managed user without it", async () => {
+  it("sets the guardrail boundary, named in the snapshot's account, on a managed user without it (drift)", async () => {
     iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({ UserDetailList: [aliceInIam(undefined)] });
     iamMock.on(GetPolicyCommand).resolves({ Policy: { Arn: BOUNDARY } });
 
@@ -93,6 +94,10 @@ describe('makePlan', () => {
     expect(iamMock.commandCalls(GetPolicyCommand)[0]?.args[0].input).toEqual({ PolicyArn: BOUNDARY });
     expect(plan.users.flatMap((user) => user.changes)).toEqual([
       { kind: 'set-boundary', user: 'alice@example.com', policyArn: BOUNDARY },
+    ]);
+    // A boundary removed by hand is drift: the scheduled report shows it, the next apply restores it.
+    expect(findDrift(plan).changed.map((user) => [user.user, user.changes.map((c) => c.kind)])).toEqual([
+      ['alice@example.com', ['set-boundary']],
     ]);
   });
 
