@@ -65,7 +65,7 @@ export const APPLY_USER_ACTIONS = {
     /**
      * Only ever to the guardrail's boundary (IAM checks iam:PermissionsBoundary). Removing one,
      * iam:DeleteUserPermissionsBoundary, is not granted: a compromised workflow could otherwise
-     * lift the limit a boundary sets. The plan never removes one, and offboarding needs not.
+     * lift the limit a boundary sets. The plan never removes one, and offboarding does not need to.
      */
     'iam:PutUserPermissionsBoundary',
   ],

@@ -40,7 +40,7 @@ export async function writeSummary(markdown: string): Promise<void> {
 export function renderRosterErrorsMarkdown(issues: readonly RosterIssue[], displayDir: string): string {
   const files = new Set(issues.map((issue) => issue.file)).size;
   return [
-    `### iam-gitops: ${failureLine(issues.length, 'error')} in ${failureLine(files, 'file')} of \`${displayDir}\``,
+    `### iam-gitops: ${countOf(issues.length, 'error')} in ${countOf(files, 'file')} of ${code(displayDir)}`,
     '',
     'Nothing was read from or changed in IAM. Each error is also annotated on its line.',
     '',
