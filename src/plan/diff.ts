@@ -36,7 +36,7 @@ export interface PlanOptions {
   /**
    * `guardrails.permissionsBoundary` as an ARN in the account planned, set on every managed user,
    * and where the configuration names it. `arn` undefined: it is a policy name and the account
-   * could not be told (see src/iam/account.ts), which is a plan error there.
+   * could not be told (accountOf in src/commands/make-plan.ts), which is a plan error there.
    */
   readonly permissionsBoundary?: {
     readonly arn: string | undefined;
