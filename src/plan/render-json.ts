@@ -16,7 +16,6 @@ export function planToJson(plan: Plan): Record<string, unknown> {
       unchanged: plan.unchanged.length,
       changes: changeCount(plan),
       errors: plan.errors.length,
-      warnings: plan.warnings.length,
     },
     users: plan.users,
     unchanged: plan.unchanged,
