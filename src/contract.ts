@@ -62,8 +62,12 @@ export const APPLY_USER_ACTIONS = {
     'iam:UntagUser',
     'iam:AttachUserPolicy',
     'iam:DetachUserPolicy',
+    /**
+     * Only ever to the guardrail's boundary (IAM checks iam:PermissionsBoundary). Removing one,
+     * iam:DeleteUserPermissionsBoundary, is not granted: a compromised workflow could otherwise
+     * lift the limit a boundary sets. The plan never removes one, and offboarding does not need to.
+     */
     'iam:PutUserPermissionsBoundary',
-    'iam:DeleteUserPermissionsBoundary',
   ],
   /** Resource is the group, not the user. */
   groupMembership: ['iam:AddUserToGroup', 'iam:RemoveUserFromGroup'],

@@ -3,7 +3,7 @@
 // each account's own JSON and outcome. What an account's value means (a plan, an apply result,
 // a drift report) is the caller's: it passes the renderers in.
 import { COMMENT_MAX_CHARS, type Measure, truncateMarkdown } from '../github/truncate.js';
-import { escapeCell } from '../plan/render-markdown.js';
+import { escapeCell } from '../plan/markdown.js';
 import { type AccountResult, failedAccounts } from './run-accounts.js';
 import type { TargetAccount } from './target-accounts.js';
 

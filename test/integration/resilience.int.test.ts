@@ -15,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AccountFacts } from '../../lambda/src/account-facts.js';
 import { handleSnsEvent } from '../../lambda/src/handle-event.js';
 import { OutcomeMetrics } from '../../lambda/src/metrics.js';
-import { makePlan } from '../../src/commands/make-plan.js';
+import { makePlan, validateRoster } from '../../src/commands/make-plan.js';
 import { TAG_CONSOLE, TAG_CREDENTIALS_SENT, TAG_MANAGED_BY } from '../../src/contract.js';
 import { applyPlan } from '../../src/iam/apply-plan.js';
 import { changeCount, type Plan } from '../../src/plan/plan.js';
@@ -60,18 +60,16 @@ describe('apply through faults', () => {
   });
 
   async function plan(iam: IAMClient): Promise<Plan> {
-    const outcome = await makePlan(
-      {
-        usersDir: roster.usersDir,
-        displayDir: 'users',
-        iamPath: '/iam-gitops/',
-        repository: REPOSITORY,
-        emailDomain: undefined,
-      },
-      iam,
-    );
-    if (outcome.kind !== 'planned') throw new Error('roster invalid');
-    return outcome.plan;
+    const settings = {
+      usersDir: roster.usersDir,
+      displayDir: 'users',
+      iamPath: '/iam-gitops/',
+      repository: REPOSITORY,
+      emailDomain: undefined,
+    };
+    const validated = await validateRoster(settings);
+    if (validated.kind !== 'valid') throw new Error('roster invalid');
+    return (await makePlan(validated, settings, iam)).plan;
   }
 
   it('rides out throttling, 500s and slow answers with the SDK retries, each change made once', async () => {
