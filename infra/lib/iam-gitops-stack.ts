@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { CredentialPipeline } from './credential-pipeline.js';
 import { GithubOidcRoles } from './github-oidc-roles.js';
-import { addNagSuppressions } from './nag-suppressions.js';
+import { acknowledgeNagFindings } from './nag-suppressions.js';
 import { SesSender } from './ses-sender.js';
 import type { Settings } from './settings.js';
 import { ManagementEventsTrail } from './trail.js';
@@ -58,7 +58,7 @@ export class IamGitopsStack extends Stack {
       },
       applyRoleArn: this.roles.applyRole.roleArn,
     });
-    addNagSuppressions(this);
+    acknowledgeNagFindings({ settings, roles: this.roles, pipeline: this.pipeline, trail: this.trail });
 
     const output = (key: string, value: string, description: string) =>
       new CfnOutput(this, key, { key, value, description });

@@ -8,6 +8,10 @@
 // - Its data lacks `token.actions.githubusercontent.com:sub`/`:aud` for sts:AssumeRoleWithWebIdentity,
 //   so runSimulation drops them and denies every GitHub trust check; trust policies are therefore
 //   evaluated with runUnsafeSimulation, which keeps the context as given.
+// - It drops every `kms:EncryptionContext:<key>` context key (its data names the key as
+//   `kms:EncryptionContext:${EncryptionContextKey}` and no concrete key matches), so a key policy
+//   bound to an SNS topic's encryption context is evaluated with runUnsafeSimulation too
+//   (`decideKeyPolicy`), every other key still checked against AWS's data first.
 // - A resource policy must go in as createValidatedPolicy(...) with a name: a plain document
 //   crashes the unsafe engine (it reads the policy's metadata name).
 import {
@@ -88,6 +92,27 @@ export function decideWithResourcePolicy(
   if (validated.errors.length > 0)
     throw new Error(`invalid resource policy: ${JSON.stringify(validated.errors)}`);
   return run(simulation(request, identityPolicies, validated));
+}
+
+/** The simulator's data has no concrete `kms:EncryptionContext:...` key (see above). */
+const ENCRYPTION_CONTEXT = /^kms:EncryptionContext:/i;
+
+/**
+ * A KMS call on a key with `keyPolicy`, by a service principal. The request's other context keys
+ * are first checked against AWS's data by the validating engine; then the whole request, the
+ * encryption context included, is decided by the engine that keeps the context as given.
+ */
+export async function decideKeyPolicy(
+  keyPolicy: PolicyDocument,
+  request: SimulatedRequest,
+): Promise<Decision> {
+  const validated = createValidatedPolicy(keyPolicy, validateResourcePolicy, { name: 'key-policy' });
+  if (validated.errors.length > 0) throw new Error(`invalid key policy: ${JSON.stringify(validated.errors)}`);
+  const checkable = Object.fromEntries(
+    Object.entries(request.context ?? {}).filter(([key]) => !ENCRYPTION_CONTEXT.test(key)),
+  );
+  await run(simulation({ ...request, context: checkable }, [], validated));
+  return runUnsafeSimulation(simulation(request, [], validated), {});
 }
 
 /** sts:AssumeRoleWithWebIdentity of `roleArn` with a token whose claims are `context`. */
