@@ -74,7 +74,9 @@ export function acknowledgeNagFindings(parts: NagParts): void {
     mfaArnPattern(stack),
     "DeleteVirtualMFADevice for offboarding: a device's ARN carries no user path, and an assigned device cannot be deleted (DeactivateMFADevice is scoped to managed users).",
   );
-  for (const group of allowedGroupArns(stack, settings).filter((arn) => nagResource(stack, arn).includes('*'))) {
+  for (const group of allowedGroupArns(stack, settings).filter((arn) =>
+    nagResource(stack, arn).includes('*'),
+  )) {
     wildcard(
       roles.applyRole,
       group,
@@ -97,7 +99,7 @@ export function acknowledgeNagFindings(parts: NagParts): void {
   wildcard(
     pipeline.role,
     managedUsers,
-    "Login profiles and the credentials-sent marker of users under the managed IAM path, and only those whose managed-by tag names this repository.",
+    'Login profiles and the credentials-sent marker of users under the managed IAM path, and only those whose managed-by tag names this repository.',
   );
   if (settings.sesSandbox) {
     wildcard(
@@ -109,7 +111,8 @@ export function acknowledgeNagFindings(parts: NagParts): void {
 
   Validations.of(pipeline.deadLetterQueue).acknowledge({
     id: 'AwsSolutions-SQS3',
-    reason: 'This queue is the dead-letter queue of the rule, the subscription and the Lambda; an alarm watches it.',
+    reason:
+      'This queue is the dead-letter queue of the rule, the subscription and the Lambda; an alarm watches it.',
   });
   if (parts.trail !== undefined) {
     Validations.of(parts.trail.bucket).acknowledge({
