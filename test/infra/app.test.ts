@@ -28,6 +28,8 @@ function runApp(context: Record<string, unknown>) {
       // What the CDK CLI hands the app: the merged context and the output folder.
       CDK_CONTEXT_JSON: JSON.stringify(context),
       CDK_OUTDIR: outdir,
+      // tsx would otherwise keep a compile cache in the temp directory (tsx-<uid>).
+      TSX_DISABLE_CACHE: '1',
     },
     timeout: 60_000,
   });
