@@ -127,6 +127,8 @@ export const LAMBDA_ENV = {
   applyRoleArn: 'APPLY_ROLE_ARN',
   /** Optional, comma-separated: credentials are emailed only inside these domains (guardrails). */
   recipientDomains: 'RECIPIENT_DOMAINS',
+  /** Required: the SES configuration set (TLS required) every credentials email names (ConfigurationSetName). */
+  configurationSet: 'CONFIGURATION_SET',
   /**
    * Many accounts only (the central Lambda in the hub): JSON array of MemberAccount, the accounts
    * whose events it answers, each through its own credentials role.

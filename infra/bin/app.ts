@@ -1,18 +1,20 @@
 // The CDK app: `npx cdk synth` / `npx cdk deploy` from the repository root (see cdk.json).
-// Settings come from CDK context (cdk.json, or -c key=value); docs/infrastructure.md lists them.
+// Settings come from CDK context (cdk.json, or -c key=value) and the guardrails of the roster
+// repository's iam-gitops.yaml (context `config`, resolved against the working directory);
+// docs/infrastructure.md lists them.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IamGitopsStack, REQUIRED_REGION } from '../lib/iam-gitops-stack.js';
 import { ensureLambdaBundle } from '../lib/lambda-bundle.js';
-import { readSettings } from '../lib/settings.js';
+import { loadSettings } from '../lib/settings.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 try {
   const app = new App();
-  const settings = readSettings((key) => app.node.tryGetContext(key));
+  const settings = await loadSettings((key) => app.node.tryGetContext(key), process.cwd());
   new IamGitopsStack(app, 'IamGitops', {
     // The region is fixed and the account is left to the deploying credentials (Aws.ACCOUNT_ID):
     // synth needs no AWS call and no network.
