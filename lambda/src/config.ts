@@ -33,6 +33,8 @@ export interface Config {
   readonly recipientDomains?: readonly string[];
   /** The central Lambda's member accounts: their events are answered through their credentials role. */
   readonly memberAccounts?: readonly MemberAccount[];
+  /** The SES configuration set every send goes through (the infrastructure's requires TLS). */
+  readonly configurationSet?: string;
 }
 
 export class ConfigError extends Error {
@@ -164,11 +166,19 @@ function checkMemberAccounts(value: string): readonly MemberAccount[] {
   return parsed.data;
 }
 
+/** SES configuration set names: 1-64 letters, digits, _ and -. */
+function checkConfigurationSet(value: string): string {
+  if (!/^[\w-]{1,64}$/.test(value))
+    throw invalid(LAMBDA_ENV.configurationSet, 'an SES configuration set name');
+  return value;
+}
+
 export function readConfig(env: Env): Config {
   const emailDomain = optional(env, LAMBDA_ENV.emailDomain);
   const signInUrl = optional(env, LAMBDA_ENV.signInUrl);
   const recipientDomains = optional(env, LAMBDA_ENV.recipientDomains);
   const memberAccounts = optional(env, LAMBDA_ENV.memberAccounts);
+  const configurationSet = optional(env, LAMBDA_ENV.configurationSet);
   return {
     senderEmail: checkSender(required(env, LAMBDA_ENV.sender, 'the SES-verified sender address')),
     managedPath: checkPath(optional(env, LAMBDA_ENV.managedPath) ?? DEFAULT_IAM_PATH),
@@ -180,5 +190,6 @@ export function readConfig(env: Env): Config {
     ...(signInUrl === undefined ? {} : { signInUrl: checkUrl(signInUrl) }),
     ...(recipientDomains === undefined ? {} : { recipientDomains: checkRecipientDomains(recipientDomains) }),
     ...(memberAccounts === undefined ? {} : { memberAccounts: checkMemberAccounts(memberAccounts) }),
+    ...(configurationSet === undefined ? {} : { configurationSet: checkConfigurationSet(configurationSet) }),
   };
 }

@@ -40,7 +40,7 @@ import { signInFor } from './sign-in-url.js';
 /** What the flow reads of the configuration. */
 export type DeliverySettings = Pick<
   Config,
-  'senderEmail' | 'managedPath' | 'emailDomain' | 'signInUrl' | 'recipientDomains'
+  'senderEmail' | 'managedPath' | 'emailDomain' | 'signInUrl' | 'recipientDomains' | 'configurationSet'
 >;
 
 export interface DeliveryDependencies {
@@ -308,6 +308,9 @@ async function sendEmail(
   await deps.ses.send(
     new SendEmailCommand({
       FromEmailAddress: deps.config.senderEmail,
+      ...(deps.config.configurationSet === undefined
+        ? {}
+        : { ConfigurationSetName: deps.config.configurationSet }),
       Destination: { ToAddresses: [to] },
       Content: {
         Simple: {

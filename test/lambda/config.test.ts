@@ -36,6 +36,7 @@ describe('readConfig', () => {
       [LAMBDA_ENV.signInUrl]: 'https://corp.awsapps.com/start',
       [LAMBDA_ENV.recipientDomains]: 'example.com, corp.example',
       [LAMBDA_ENV.memberAccounts]: JSON.stringify([prod]),
+      [LAMBDA_ENV.configurationSet]: 'iam-gitops-tls',
     });
 
     expect(config).toEqual({
@@ -47,6 +48,7 @@ describe('readConfig', () => {
       signInUrl: 'https://corp.awsapps.com/start',
       recipientDomains: ['example.com', 'corp.example'],
       memberAccounts: [prod],
+      configurationSet: 'iam-gitops-tls',
     });
   });
 

@@ -362,6 +362,18 @@ describe('deliverCredentials, a new user', () => {
     expectIncludes(text, 'Sign-in page:        https://corp.awsapps.com/start');
     expectIncludes(text, `in the AWS account ${ACCOUNT}.`);
   });
+
+  it('sends through the configuration set when CONFIGURATION_SET names one, and without one otherwise', async () => {
+    givenHappyAccount();
+    await deliverCredentials(createUser, deps);
+    deps = { ...deps, config: { ...config, configurationSet: 'iam-gitops-tls' } };
+    await deliverCredentials(createUser, deps);
+
+    const sets = sesMock
+      .commandCalls(SendEmailCommand)
+      .map((call) => call.args[0].input.ConfigurationSetName);
+    expect(sets).toEqual([undefined, 'iam-gitops-tls']);
+  });
 });
 
 describe('deliverCredentials, a re-send', () => {
