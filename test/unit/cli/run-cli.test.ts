@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliIo, EXIT_FAILURE, EXIT_INVALID, EXIT_OK, runCli } from '../../src/cli.js';
-import { VERSION } from '../../src/version.js';
-import { ROSTER_FIXTURES, type TempRoster, tempRoster } from './support/roster-fixture.js';
+import { type CliIo, EXIT_FAILURE, EXIT_INVALID, EXIT_OK, runCli } from '../../../src/cli/run-cli.js';
+import { VERSION } from '../../../src/version.js';
+import { ROSTER_FIXTURES, type TempRoster, tempRoster } from '../support/roster-fixture.js';
 
 const iamMock = mockClient(IAMClient);
 

@@ -1,6 +1,6 @@
 // readInputs with the real @actions/core reading INPUT_* variables, as the runner sets them.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readInputs } from '../../src/inputs.js';
+import { readInputs } from '../../../src/settings/action-inputs.js';
 
 const input = (name: string, value: string) => vi.stubEnv(`INPUT_${name.toUpperCase()}`, value);
 
