@@ -221,7 +221,11 @@ describe('the package as a roster repository installs it', () => {
   });
 
   it('installs with no dependency of its own: the bundle is self-contained', async () => {
-    expect(await readdir(join(project, 'node_modules'))).toEqual(['.bin', '.package-lock.json', 'iam-gitops']);
+    expect(await readdir(join(project, 'node_modules'))).toEqual([
+      '.bin',
+      '.package-lock.json',
+      'iam-gitops',
+    ]);
   });
 
   it('answers npx iam-gitops --help', async () => {
