@@ -17,7 +17,8 @@ import {
   ListUsersCommand,
   type ListUsersCommandOutput,
 } from '@aws-sdk/client-iam';
-import { makePlan, validateRoster } from '../src/commands/make-plan.js';
+import { makePlan } from '../src/commands/make-plan.js';
+import { validateRoster } from '../src/commands/read-roster.js';
 import type { CoreSettings } from '../src/commands/settings.js';
 import { CHANGE_PASSWORD_POLICY_ARN, TAG_CONSOLE, TAG_EMAIL, TAG_MANAGED_BY } from '../src/contract.js';
 import { applyPlan } from '../src/iam/apply-plan.js';

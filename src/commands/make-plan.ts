@@ -1,38 +1,16 @@
-// validate roster -> read IAM snapshot -> diff -> plan: the sequence every command shares. The
-// roster is read and checked once per run (validateRoster, no AWS call); makePlan takes that
-// result, so a plan, apply or drift run never reads the files twice.
+// read IAM snapshot -> diff -> plan, for a roster read and checked once per run (readRoster /
+// validateRoster in read-roster.ts, no AWS call): a plan, apply or drift run never reads the files
+// twice, and a many-account run plans each account's share of the same roster.
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { locateConfigField, type RepoConfigSource } from '../config/load-repo-config.js';
-import type { RepoConfig } from '../config/repo-config-schema.js';
+import { locateConfigField } from '../config/load-repo-config.js';
 import { type AwsAccount, accountOfArn, policyArnIn } from '../iam/account.js';
 import { confirmPolicies, readAccountFromRoles, readSnapshot } from '../iam/read-snapshot.js';
 import type { IamSnapshot } from '../iam/snapshot.js';
 import { type PlanOptions, planChanges } from '../plan/diff.js';
 import type { Plan } from '../plan/plan.js';
-import { loadRoster } from '../roster/load-roster.js';
 import type { Roster } from '../roster/roster.js';
-import type { RosterIssue } from '../roster/roster-issue.js';
-import type { CoreSettings, RosterSettings } from './settings.js';
-
-/** A roster that passed every check, with the configuration it was checked against. */
-export interface ValidatedRoster {
-  readonly kind: 'valid';
-  readonly roster: Roster;
-  readonly fileCount: number;
-  /** Guardrails opted out with `'*'`: shown in the plan, blocking nothing. */
-  readonly warnings: readonly RosterIssue[];
-  /** The parsed iam-gitops.yaml (`{}` without one). */
-  readonly config: RepoConfig;
-  /** Where it was read from, so plan errors about it point at its lines. */
-  readonly configSource: RepoConfigSource | undefined;
-}
-
-export type RosterOutcome =
-  | ValidatedRoster
-  | { readonly kind: 'invalid'; readonly issues: readonly RosterIssue[]; readonly fileCount: number };
-
-/** What makePlan needs of a validated roster; a many-account runner passes one account's roster. */
-export type RosterToPlan = Pick<ValidatedRoster, 'roster' | 'warnings' | 'config' | 'configSource'>;
+import type { RosterToPlan } from './read-roster.js';
+import type { CoreSettings } from './settings.js';
 
 export interface PlanOutcome {
   readonly roster: Roster;
@@ -46,33 +24,6 @@ export interface MakePlanOptions {
    * `guardrails.permissionsBoundary` is a policy name and the account holds no user or group yet.
    */
   readonly accountArn?: string | undefined;
-}
-
-/**
- * Validation only: no AWS call. `config` is the parsed iam-gitops.yaml (its guardrails and
- * accounts are checked); without it, neither is, as before the configuration existed.
- */
-export async function validateRoster(
-  settings: RosterSettings,
-  config?: RepoConfig,
-  configSource?: RepoConfigSource,
-): Promise<RosterOutcome> {
-  const result = await loadRoster({
-    usersDir: settings.usersDir,
-    displayDir: settings.displayDir,
-    emailDomain: settings.emailDomain,
-    config,
-    configSource,
-  });
-  if (!result.ok) return { kind: 'invalid', issues: result.issues, fileCount: result.fileCount };
-  return {
-    kind: 'valid',
-    roster: result.roster,
-    fileCount: result.fileCount,
-    warnings: result.warnings,
-    config: config ?? {},
-    configSource,
-  };
 }
 
 /**
@@ -94,7 +45,7 @@ async function accountOf(
   );
 }
 
-/** Reads IAM and plans `validated` (from validateRoster) against it. */
+/** Reads IAM and plans `validated` (from validateRoster, src/commands/read-roster.ts) against it. */
 export async function makePlan(
   validated: RosterToPlan,
   settings: CoreSettings,

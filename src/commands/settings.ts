@@ -1,4 +1,5 @@
 // What the core needs to know, whichever front end (action or CLI) gathered it.
+import type { LoadRepoConfigOptions } from '../config/load-repo-config.js';
 import type { OnRemove } from '../plan/plan.js';
 
 export interface RosterSettings {
@@ -30,3 +31,18 @@ export interface InviteSettings {
 }
 
 export const DEFAULT_INVITE_EXPIRY_DAYS = 14;
+
+/**
+ * Where `iam-gitops.yaml` is: by default at the repository root, where a missing file means no
+ * configuration; a file the input or flag named must exist.
+ */
+export type RepoConfigLocation = LoadRepoConfigOptions;
+
+/** Everything a command runner (src/commands/run-*.ts) reads, from action inputs or CLI flags. */
+export interface RunSettings extends CoreSettings, InviteSettings {
+  readonly config: RepoConfigLocation;
+  /** Region of the AWS clients (IAM is global; its endpoint and events are in us-east-1). */
+  readonly region: string;
+  /** drift: fail (the step, or exit 1) when IAM differs from the roster. */
+  readonly failOnDrift: boolean;
+}

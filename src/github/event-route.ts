@@ -1,6 +1,7 @@
 // Which command a run performs. `command: auto` (the default) follows the event that started the
-// workflow; any other value overrides it. Pure: the event and the inputs in, a route out.
-import { IAM_LIMITS } from '../contract.js';
+// workflow; any other value overrides it. Pure: the event, the inputs and what the runner offers
+// in, a route out.
+import { isIamUserName } from '../settings/fields.js';
 
 export const COMMANDS = ['validate', 'plan', 'apply', 'resend', 'drift'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -19,6 +20,16 @@ export interface Route {
   readonly reason: string;
   /** The user to re-send credentials to: the `user` input, else the dispatch's own `user` input. */
   readonly user: string | undefined;
+  /** Something the person should see on the run (a notice), when the route is not what they asked for. */
+  readonly notice?: { readonly title: string; readonly message: string };
+}
+
+/** What the route depends on besides the event: the inputs that choose, and the runner's OIDC offer. */
+export interface RouteInputs {
+  readonly command: CommandInput;
+  readonly user: string | undefined;
+  /** `role-to-assume`: a plan needs the OIDC token only when a role is to be assumed with it. */
+  readonly roleToAssume?: string | undefined;
 }
 
 export class RouteError extends Error {
@@ -75,25 +86,59 @@ function autoRoute(event: WorkflowEvent, user: string | undefined): Omit<Route, 
   }
 }
 
+/**
+ * `pull_request_target` runs in the base repository with its secrets, its write token and its OIDC
+ * trust, whatever the pull request contains: with the pull request's files checked out, a fork's
+ * roster (or code) would run with the base's rights. GitHub's own advice is not to check out and
+ * run a pull request's content there; the action refuses the event whatever `command` says.
+ */
+export const PULL_REQUEST_TARGET_REFUSAL =
+  "iam-gitops does not run on pull_request_target: that event runs with the base repository's secrets, " +
+  'write token and OIDC trust while the files come from the pull request, so a fork could act with your ' +
+  'AWS role. Use `on: pull_request` (a fork is then validated without AWS, and the plan runs on merge).';
+
+const FORK_NOTICE = {
+  title: 'iam-gitops: validated only',
+  message:
+    'This pull request comes from a fork, and GitHub gives forks no OIDC token: the roster is validated, but no plan is made. The plan runs when a maintainer merges (or re-opens the change from a branch of this repository).',
+};
+
 export function routeEvent(
   event: WorkflowEvent,
-  inputs: { readonly command: CommandInput; readonly user: string | undefined },
+  inputs: RouteInputs,
+  runner: { readonly oidcToken: boolean } = { oidcToken: true },
 ): Route {
+  if (event.name === 'pull_request_target') throw new RouteError(PULL_REQUEST_TARGET_REFUSAL);
   const user = inputs.user ?? dispatchUser(event);
   // Whoever can dispatch the workflow chooses this value: refuse anything but an IAM user name
   // before it reaches a log line.
-  if (
-    user !== undefined &&
-    !(IAM_LIMITS.userNamePattern.test(user) && user.length <= IAM_LIMITS.userNameMaxLength)
-  ) {
+  if (user !== undefined && !isIamUserName(user)) {
     throw new RouteError(`user ${JSON.stringify(user)} is not an IAM user name`);
   }
+  let route: Route;
   if (inputs.command !== 'auto') {
     if (inputs.command === 'resend' && user === undefined)
       throw new RouteError('command resend needs the `user` input: the IAM user to re-send credentials to');
-    return { command: inputs.command, reason: 'set by the command input', user };
+    route = { command: inputs.command, reason: 'set by the command input', user };
+  } else {
+    route = { ...autoRoute(event, user), user };
   }
-  return { ...autoRoute(event, user), user };
+  // GitHub never gives a fork's pull request an OIDC token: without one there is no role to plan
+  // with, so the roster is validated and the person is told why there is no plan.
+  if (
+    route.command === 'plan' &&
+    inputs.roleToAssume !== undefined &&
+    !runner.oidcToken &&
+    isForkPullRequest(event)
+  ) {
+    return {
+      command: 'validate',
+      reason: 'a pull request from a fork is validated only',
+      user,
+      notice: FORK_NOTICE,
+    };
+  }
+  return route;
 }
 
 /** A pull request whose head lives in another repository: GitHub gives it no OIDC token and a read-only token. */

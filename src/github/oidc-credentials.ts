@@ -1,18 +1,16 @@
 // AWS credentials for the run: GitHub's OIDC token exchanged with STS AssumeRoleWithWebIdentity
 // for the role in `role-to-assume`, or, without that input, whatever the SDK finds in the
 // environment (a configure-aws-credentials step before this one). The assumed role's keys are
-// masked in the log before anything uses them; the token itself is never printed.
+// masked in the log before anything uses them; the token itself is never printed. The STS client
+// is loaded only when a role is to be assumed.
 import * as core from '@actions/core';
 import type { IAMClient } from '@aws-sdk/client-iam';
-import {
-  AssumeRoleWithWebIdentityCommand,
-  type AssumeRoleWithWebIdentityCommandOutput,
-  STSClient,
-} from '@aws-sdk/client-sts';
+import type { AssumeRoleWithWebIdentityCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import { isAwsError } from '../iam/aws-error.js';
 import { createIamClient, retrySettings, userAgent } from '../iam/iam-client.js';
-import type { AwsAccessSettings } from '../inputs.js';
+import type { AwsAccessSettings } from '../settings/action-inputs.js';
 import { errorMessage } from '../util/error-message.js';
+import { oidcTokenAvailable } from './workflow-context.js';
 
 /** The audience AWS expects in a GitHub OIDC token (the `aud` the IAM OIDC provider lists). */
 export const STS_AUDIENCE = 'sts.amazonaws.com';
@@ -48,11 +46,6 @@ export class OidcTokenUnavailable extends Error {
   }
 }
 
-/** GitHub offers a token only when the job has `id-token: write` (never to a fork's pull request). */
-export function oidcTokenAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
-}
-
 /**
  * The claims of a JWT, read without verifying it (only to explain a refusal). Undefined when the
  * value is not a JWT. Never log the token itself, only claims named on purpose.
@@ -73,7 +66,8 @@ function claim(claims: Readonly<Record<string, unknown>> | undefined, name: stri
   return typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : '(none)';
 }
 
-export function createStsClient(region: string): STSClient {
+export async function createStsClient(region: string): Promise<STSClient> {
+  const { STSClient } = await import('@aws-sdk/client-sts');
   // Regional endpoint (the SDK's default in v3); AWS_ENDPOINT_URL(_STS) from the environment wins.
   return new STSClient({ region, customUserAgent: userAgent('action-oidc'), ...retrySettings() });
 }
@@ -112,7 +106,8 @@ export async function assumeRoleWithOidc(
 ): Promise<AssumedRole> {
   if (!oidcTokenAvailable(deps.env)) throw new OidcTokenUnavailable();
   const token = await (deps.getIDToken ?? core.getIDToken)(STS_AUDIENCE);
-  const sts = deps.sts ?? createStsClient(settings.region);
+  const sts = deps.sts ?? (await createStsClient(settings.region));
+  const { AssumeRoleWithWebIdentityCommand } = await import('@aws-sdk/client-sts');
   let answer: AssumeRoleWithWebIdentityCommandOutput;
   try {
     answer = await sts.send(

@@ -1,14 +1,16 @@
 // The plan as one sticky pull request comment: created on the first run, then edited in place on
-// every later run. The comment is found again by a hidden marker at its start.
+// every later run. The comment is found again by a hidden marker at its start. The GitHub client
+// (octokit and its HTTP stack, the action's largest dependency) is loaded only to comment.
 import * as core from '@actions/core';
-import * as github from '@actions/github';
+import type { getOctokit } from '@actions/github';
 import { errorMessage } from '../util/error-message.js';
-import { pullRequestNumber, type WorkflowEvent } from './event-route.js';
+import { pullRequestNumber } from './event-route.js';
 import { COMMENT_MAX_CHARS, truncateMarkdown } from './truncate.js';
+import { runUrl, type WorkflowContext } from './workflow-context.js';
 
 export const PLAN_MARKER = '<!-- iam-gitops:plan -->';
 
-export type GitHubClient = ReturnType<typeof github.getOctokit>;
+export type GitHubClient = ReturnType<typeof getOctokit>;
 
 export interface CommentTarget {
   readonly owner: string;
@@ -93,6 +95,7 @@ export async function postPlanComment(options: {
 }): Promise<CommentResult | undefined> {
   const { target } = options;
   try {
+    const github = await import('@actions/github');
     const octokit = github.getOctokit(options.token);
     const body = planCommentBody(options.markdown, options);
     const result = await upsertStickyComment(octokit, target, body);
@@ -107,22 +110,15 @@ export async function postPlanComment(options: {
   }
 }
 
-/** Where the job summary of this run is shown. */
-export function runUrl(
-  context: Pick<typeof github.context, 'serverUrl' | 'runId' | 'repo'>,
-): string | undefined {
-  if (!Number.isInteger(context.runId) || context.runId <= 0) return undefined;
-  return `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;
-}
-
 /** On a pull request (and unless `comment: false`), `markdown` becomes its sticky plan comment. */
 export async function commentOnPullRequest(
   options: { readonly enabled: boolean; readonly token: string },
-  event: WorkflowEvent,
+  workflow: WorkflowContext,
   markdown: string,
 ): Promise<void> {
+  const { event, repo } = workflow;
   const issueNumber = pullRequestNumber(event);
-  if (!options.enabled || issueNumber === undefined) return;
+  if (!options.enabled || issueNumber === undefined || repo === undefined) return;
   if (options.token === '') {
     core.warning('no github-token: the plan is in the job summary only');
     return;
@@ -130,9 +126,9 @@ export async function commentOnPullRequest(
   const head = (event.payload.pull_request as { head?: { sha?: unknown } } | undefined)?.head?.sha;
   await postPlanComment({
     token: options.token,
-    target: { ...github.context.repo, issueNumber },
+    target: { ...repo, issueNumber },
     markdown,
-    runUrl: runUrl(github.context),
+    runUrl: runUrl(workflow),
     commit: typeof head === 'string' ? head : undefined,
   });
 }

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { code, countOf } from '../plan/markdown.js';
+import { countOf } from '../plan/markdown.js';
 import { changeCount, type Plan } from '../plan/plan.js';
 import { renderPlanJson } from '../plan/render-json.js';
 import { formatIssue, type RosterIssue } from '../roster/roster-issue.js';
@@ -18,6 +18,18 @@ export function annotateIssues(issues: readonly RosterIssue[]): void {
       file: issue.file,
       startLine: issue.line,
       startColumn: issue.column,
+    });
+  }
+}
+
+/** Warnings at their place (a guardrail opted out with `'*'`): shown on the file in the pull request. */
+export function annotateWarnings(findings: readonly RosterIssue[]): void {
+  for (const finding of findings) {
+    core.warning(finding.field === '' ? finding.message : `${finding.field}: ${finding.message}`, {
+      title: 'iam-gitops',
+      file: finding.file,
+      startLine: finding.line,
+      startColumn: finding.column,
     });
   }
 }
@@ -36,15 +48,15 @@ export async function writeSummary(markdown: string): Promise<void> {
   await core.summary.addRaw(fitted, true).write();
 }
 
-/** Roster errors as Markdown, for the job summary and the pull request comment. */
-export function renderRosterErrorsMarkdown(issues: readonly RosterIssue[], displayDir: string): string {
+/** Roster and configuration errors as Markdown, for the job summary and the pull request comment. */
+export function renderRosterErrorsMarkdown(issues: readonly RosterIssue[]): string {
   const files = new Set(issues.map((issue) => issue.file)).size;
   return [
-    `### iam-gitops: ${countOf(issues.length, 'error')} in ${countOf(files, 'file')} of ${code(displayDir)}`,
+    `### iam-gitops: ${countOf(issues.length, 'error')} in ${countOf(files, 'file')}`,
     '',
     'Nothing was read from or changed in IAM. Each error is also annotated on its line.',
     '',
-    ...issues.map((issue) => `- ${code(formatIssue(issue))}`),
+    ...issues.map((issue) => `- \`${formatIssue(issue).replace(/`/g, "'")}\``),
     '',
   ].join('\n');
 }
@@ -65,8 +77,4 @@ export async function writePlanOutputs(plan: Plan, markdown: string): Promise<st
     ),
   );
   return path;
-}
-
-export function failureLine(count: number, what: string): string {
-  return countOf(count, what);
 }

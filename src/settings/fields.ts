@@ -2,6 +2,7 @@
 // action inputs, the CLI flags, the roster, the repository configuration, the credential Lambda
 // and the CDK app import it. Two copies of a pattern drift (an email the roster accepted was one
 // the Lambda refused), so there is one.
+import { isAbsolute, normalize } from 'node:path';
 import { z } from 'zod';
 import { IAM_LIMITS } from '../contract.js';
 
@@ -109,3 +110,66 @@ export const iamPath = z
   .transform(normalizeIamPath)
   .refine(isIamPath, 'must be an IAM path such as /iam-gitops/');
 export const awsRegion = z.string().regex(AWS_REGION_PATTERN, 'must be an AWS region such as us-east-1');
+
+// Pieces for the settings of the action (inputs, src/settings/action-inputs.ts) and the CLI
+// (flags, src/settings/cli-flags.ts). Inputs and flags arrive as text, so these parse text.
+
+/** IAM user names: 1-64 of `[\w+=,.@-]`. */
+export function isIamUserName(value: string): boolean {
+  return value.length <= IAM_LIMITS.userNameMaxLength && IAM_LIMITS.userNamePattern.test(value);
+}
+export const iamUserName = z.string().refine(isIamUserName, 'must be an IAM user name');
+
+/** A whole number from `min` to `max`, in decimal digits: no sign, no unit, no exponent. */
+export function wholeNumber(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d+$/, message)
+    .transform(Number)
+    .refine((value) => value >= min && value <= max, message);
+}
+
+/**
+ * A true/false setting, by the YAML 1.2 core schema that `core.getBooleanInput` applies:
+ * `true | True | TRUE | false | False | FALSE`. A typo is an error, never `false`.
+ */
+export const yamlBoolean = z
+  .enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], 'must be true or false')
+  .transform((value) => value.toLowerCase() === 'true');
+
+/** A file or directory on this machine, absolute or relative to the current directory. */
+export const localPath = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((path) => !path.includes('\0'), 'must not contain a NUL character');
+
+/**
+ * A path inside the repository, relative to its root, as annotations and messages name files:
+ * not absolute and not leading out through `..`. Normalized, without a trailing slash.
+ */
+export const repositoryPath = localPath
+  .transform((path) => normalize(path).replace(/[\\/]+$/, '') || '.')
+  .refine(
+    (path) => !isAbsolute(path) && path !== '..' && !/^\.\.[\\/]/.test(path),
+    'must be a path inside the repository, relative to its root',
+  );
+
+/** STS RoleSessionName: 2-64 of `[\w+=,.@-]`; CloudTrail shows it. */
+export const roleSessionName = z
+  .string()
+  .regex(/^[\w+=,.@-]{2,64}$/, 'must be 2-64 letters, digits or +=,.@_-');
+
+/** STS session lifetimes: from 15 minutes to 12 hours (the role's own maximum may be lower). */
+export const roleDurationSeconds = wholeNumber(900, 43_200);
+
+/** IAM holds at most 5,000 users per account: a bound on anything that counts users. */
+export const MAX_USERS_PER_ACCOUNT = 5000;
+
+/** One of a fixed set of words, such as `disable` or `delete`. */
+export function oneOf<const T extends string>(values: readonly T[]) {
+  return z
+    .string()
+    .refine((value) => (values as readonly string[]).includes(value), `must be one of ${values.join(', ')}`)
+    .transform((value) => value as T);
+}

@@ -25,6 +25,7 @@ interface Step {
 }
 interface Job {
   if?: string;
+  environment?: string;
   permissions?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   steps: Step[];
@@ -73,6 +74,28 @@ describe('examples/iam-gitops.yml', () => {
     ]);
     expect(workflow.on.push).toMatchObject({ branches: ['main'] });
     expect(workflow.on.workflow_dispatch).toMatchObject({ inputs: { user: { required: true } } });
+  });
+
+  it('runs on a change to the roster or to its configuration', () => {
+    const { on } = example();
+
+    expect(on.pull_request).toEqual({ paths: ['users/**', 'iam-gitops.yaml'] });
+    expect(on.push).toEqual({ branches: ['main'], paths: ['users/**', 'iam-gitops.yaml'] });
+  });
+
+  it('applies and re-sends in the iam-gitops environment, which the apply role trusts; plans outside it', () => {
+    const environments = Object.fromEntries(
+      Object.entries(example().jobs).map(([name, job]) => [name, job.environment]),
+    );
+
+    // In an environment, the OIDC sub is repo:OWNER/REPO:environment:NAME: the plan role trusts
+    // pull requests and the default branch, so the read-only jobs stay outside one.
+    expect(environments).toEqual({
+      plan: undefined,
+      apply: 'iam-gitops',
+      resend: 'iam-gitops',
+      drift: undefined,
+    });
   });
 
   it('grants nothing by default and each job only what it needs', () => {

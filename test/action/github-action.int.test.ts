@@ -270,6 +270,59 @@ describe('pull_request', () => {
   });
 });
 
+describe('pull_request_target', () => {
+  it('refuses to run, whatever the command, before reading anything or calling AWS or GitHub', async () => {
+    for (const command of ['auto', 'validate']) {
+      const run = await act({
+        event: 'pull_request_target',
+        payloadFile: 'pull_request.json',
+        inputs: { command },
+      });
+
+      expect(run.code).toBe(1);
+      expect(workflowCommands(run.stdout, 'error').map((e) => e.message)).toEqual([
+        expect.stringMatching(/^iam-gitops does not run on pull_request_target: .* Use `on: pull_request`/),
+      ]);
+    }
+    expect(recorder.calls).toEqual([]);
+    expect(github.requests).toEqual([]);
+  });
+});
+
+describe('iam-gitops.yaml', () => {
+  it('annotates an error in the configuration on its line, beside the roster, before any AWS call', async () => {
+    const workspace = await checkoutWith(join(ROSTERS, 'base'));
+    await writeFile(
+      join(workspace, 'iam-gitops.yaml'),
+      'guardrails:\n  groups: [developers]\n  policies: []\n  recipientDomains: [Example.com]\n',
+    );
+
+    const run = await act({ event: 'pull_request', workspace });
+
+    expect(run.code).toBe(1);
+    expect(workflowCommands(run.stdout, 'error')).toEqual([
+      {
+        properties: { title: 'iam-gitops', file: 'iam-gitops.yaml', line: '4', col: '22' },
+        message: 'guardrails.recipientDomains.0: must be written in lower case',
+      },
+      { properties: {}, message: '1 error in 1 file; nothing was read from or changed in IAM' },
+    ]);
+    expect(github.comments[0]?.body).toContain('iam-gitops.yaml:4:22: guardrails.recipientDomains.0');
+    expect(recorder.calls).toEqual([]);
+  });
+
+  it('refuses a config input that names a missing file', async () => {
+    const run = await act({ event: 'push', inputs: { config: 'iam/iam-gitops.yaml' } });
+
+    expect(run.code).toBe(1);
+    expect(workflowCommands(run.stdout, 'error')[0]).toEqual({
+      properties: { title: 'iam-gitops', file: 'iam/iam-gitops.yaml', line: '1', col: '1' },
+      message: 'does not exist',
+    });
+    expect(recorder.calls).toEqual([]);
+  });
+});
+
 describe('push to the default branch', () => {
   it("creates the users through the assumed role, in the role's account", async () => {
     const run = await act({ event: 'push', roster: ['base', 'carol'] });
@@ -300,7 +353,7 @@ describe('push to the default branch', () => {
 
     expect(run.code).toBe(1);
     expect(workflowCommands(run.stdout, 'error').map((e) => e.message)).toEqual([
-      '2 changes failed; a rerun retries them',
+      '2 of 6 changes failed; a rerun retries them',
     ]);
     expect(run.summary).toContain('**4 succeeded, 2 failed, 0 skipped**');
   });
@@ -447,7 +500,7 @@ describe('schedule', () => {
     expect(run.summary).toMatch(/\| `alice@example\.com` \| detach `AdministratorAccess` \|/);
     expect(run.summary).toMatch(/\| `eve@example\.com` \| `\/iam-gitops\/` \| no managed-by tag \|/);
     expect(workflowCommands(run.stdout, 'warning').map((w) => w.message)).toEqual([
-      '2 drift findings: IAM differs from the roster (see the job summary)',
+      '2 drift findings: IAM differs from the roster',
     ]);
     expect(actions().filter((action) => !READ_ONLY_CALLS.includes(action))).toEqual([]);
   });
@@ -459,7 +512,7 @@ describe('schedule', () => {
 
     expect(run.code).toBe(1);
     expect(workflowCommands(run.stdout, 'error').map((e) => e.message)).toEqual([
-      '2 drift findings: IAM differs from the roster (see the job summary)',
+      '2 drift findings: IAM differs from the roster',
     ]);
   });
 

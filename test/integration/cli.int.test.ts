@@ -1,15 +1,19 @@
-// The bundled CLI (dist/cli/index.js) as a user runs it, against moto.
+// The bundled CLI (dist/cli/index.js) as a user runs it, against moto; and the package as a
+// roster repository gets it: packed, installed from the tarball into an empty directory, run with npx.
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { CreateGroupCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CreateGroupCommand, GetUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshAccount, type TestAccount } from '../support/aws.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { makeRosterDir, type RosterDir } from '../support/roster-dir.js';
 
 const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'index.js');
+const ROOT = join(import.meta.dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli', 'index.js');
 const BROKEN = join(import.meta.dirname, '..', 'fixtures', 'rosters', 'broken-several');
 
 interface CliRun {
@@ -127,11 +131,139 @@ describe('iam-gitops plan and apply', () => {
     expect(awsFailure.stderr).toMatch(/^iam-gitops: /);
   });
 
+  it('runs every command the action has: drift, resend and invites after an apply', async () => {
+    const env = { ...awsEnv(), GITHUB_REPOSITORY: 'acme/iam-users' };
+    expect((await cli(['apply'], env, roster.root)).code).toBe(0);
+
+    const drift = await cli(['drift', '--fail-on-drift'], env, roster.root);
+    const resend = await cli(['resend', 'alice@example.com'], { ...env, GITHUB_RUN_ID: '31' }, roster.root);
+    const invites = await cli(['invites'], env, roster.root);
+
+    expect(drift).toMatchObject({ code: 0, stderr: '' });
+    expect(drift.stdout).toContain('No drift: IAM holds exactly what the roster says.');
+    expect(resend.code).toBe(0);
+    expect(resend.stdout).toMatch(/^Asked for new sign-in details for alice@example\.com: tagged/);
+    const alice = await new IAMClient(account.clientConfig).send(
+      new GetUserCommand({ UserName: 'alice@example.com' }),
+    );
+    expect(alice.User?.Tags?.find((tag) => tag.Key === 'iam-gitops:credentials-requested')?.Value).toMatch(
+      / run 31$/,
+    );
+    expect(invites.code).toBe(0);
+    expect(invites.stdout).toContain('No stale invitations');
+  });
+
   it('refuses plan without a repository to scope by (exit 2)', async () => {
     const result = await cli(['plan'], awsEnv(), roster.root);
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--repository OWNER/REPO (or GITHUB_REPOSITORY) is required');
     expect(proxy.requests).toEqual([]);
+  });
+});
+
+describe('the package as a roster repository installs it', () => {
+  let scratch: string;
+  let project: string;
+  let tarball: { filename: string; files: { path: string }[] };
+  /** npm and npx on the Node that runs the tests, with a cache of their own, never the registry. */
+  let npmEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'iam-gitops-package-'));
+    project = join(scratch, 'roster-repository');
+    await mkdir(join(project, 'users'), { recursive: true });
+    npmEnv = {
+      PATH: [dirname(process.execPath), process.env.PATH ?? ''].join(delimiter),
+      HOME: scratch,
+      npm_config_cache: join(scratch, 'npm-cache'),
+      npm_config_offline: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+    };
+    const packed = await run('npm', ['pack', '--json', '--pack-destination', scratch], {
+      cwd: ROOT,
+      env: npmEnv,
+    });
+    const [described] = JSON.parse(packed.stdout) as (typeof tarball)[];
+    if (described === undefined) throw new Error(`npm pack described no tarball: ${packed.stdout}`);
+    tarball = described;
+    await run('npm', ['install', join(scratch, tarball.filename)], { cwd: project, env: npmEnv });
+  }, 120_000);
+
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  async function npx(args: string[]): Promise<CliRun> {
+    try {
+      const { stdout, stderr } = await run('npx', ['iam-gitops', ...args], { cwd: project, env: npmEnv });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  it('holds the bin and its bundle, the schemas, README, LICENSE and the bundled licences, nothing else', () => {
+    const paths = tarball.files.map((file) => file.path);
+
+    expect(paths.filter((path) => !path.startsWith('dist/cli/')).sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'dist/licenses.txt',
+      'package.json',
+      'schema/config.schema.json',
+      'schema/user.schema.json',
+    ]);
+    expect(paths).toContain('dist/cli/index.js');
+  });
+
+  it('installs with no dependency of its own: the bundle is self-contained', async () => {
+    expect(await readdir(join(project, 'node_modules'))).toEqual([
+      '.bin',
+      '.package-lock.json',
+      'iam-gitops',
+    ]);
+  });
+
+  it('answers npx iam-gitops --help', async () => {
+    const help = await npx(['--help']);
+
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^iam-gitops \d+\.\d+\.\d+: GitOps for AWS IAM users\n\nUsage: iam-gitops /);
+  });
+
+  it('validates a roster with npx iam-gitops validate', async () => {
+    await writeFile(join(project, 'users', 'alice@example.com.yaml'), 'name: alice@example.com\n');
+    await writeFile(join(project, 'users', 'bob.yaml'), 'name: bob\n');
+
+    const broken = await npx(['validate']);
+    await writeFile(join(project, 'users', 'bob.yaml'), 'name: bob\nconsole: false\n');
+    const fixed = await npx(['validate']);
+
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('users/bob.yaml:1:7: email: console access needs an email address');
+    expect(fixed).toMatchObject({ code: 0, stdout: 'users: 2 users, all valid\n' });
+  });
+
+  it('says which Node it needs on an older one, before loading anything else', async () => {
+    // The machine's Node is new enough: the installed bin is run with process.versions.node set
+    // to an older release before the bundle starts, as on a machine with Node 20.
+    const olderNode = 'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.11.1"})';
+    const bin = join(project, 'node_modules', '.bin', 'iam-gitops');
+
+    const result = await run(process.execPath, [`--import=${olderNode}`, bin, '--help'], {
+      cwd: project,
+      env: npmEnv,
+    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        'iam-gitops needs Node.js 22 or newer; this is Node.js 20.11.1. Install Node.js 22 or later (https://nodejs.org/en/download, or nvm install 22) and run it again.\n',
+    });
   });
 });

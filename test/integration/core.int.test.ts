@@ -12,7 +12,8 @@ import {
   TagUserCommand,
 } from '@aws-sdk/client-iam';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makePlan, validateRoster } from '../../src/commands/make-plan.js';
+import { makePlan } from '../../src/commands/make-plan.js';
+import { validateRoster } from '../../src/commands/read-roster.js';
 import type { CoreSettings } from '../../src/commands/settings.js';
 import { loadRepoConfig, parseRepoConfig } from '../../src/config/load-repo-config.js';
 import { CHANGE_PASSWORD_POLICY_ARN, TAG_CONSOLE, TAG_EMAIL, TAG_MANAGED_BY } from '../../src/contract.js';

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../src/cli/run-cli.js';
 import { freshAccount } from '../support/aws.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { makeRosterDir, type RosterDir } from '../support/roster-dir.js';

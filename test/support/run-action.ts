@@ -12,7 +12,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js');
 export const EVENTS_DIR = join(ROOT, 'test', 'fixtures', 'github-events');
 
-export type EventName = 'pull_request' | 'push' | 'workflow_dispatch' | 'schedule';
+export type EventName = 'pull_request' | 'pull_request_target' | 'push' | 'workflow_dispatch' | 'schedule';
 
 export interface ActionRun {
   readonly code: number;

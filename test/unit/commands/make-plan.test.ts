@@ -8,12 +8,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findDrift } from '../../../src/commands/drift.js';
-import { makePlan, type RosterToPlan, validateRoster } from '../../../src/commands/make-plan.js';
+import { makePlan } from '../../../src/commands/make-plan.js';
+import type { RosterToPlan } from '../../../src/commands/read-roster.js';
 import type { CoreSettings } from '../../../src/commands/settings.js';
 import type { RepoConfig } from '../../../src/config/repo-config-schema.js';
 import { CHANGE_PASSWORD_POLICY_ARN, TAG_CONSOLE, TAG_EMAIL, TAG_MANAGED_BY } from '../../../src/contract.js';
 import { desiredUser, REPOSITORY } from '../support/factories.js';
-import { ROSTER_FIXTURES } from '../support/roster-fixture.js';
 
 const iamMock = mockClient(IAMClient);
 let iam: IAMClient;
@@ -166,38 +166,5 @@ describe('makePlan', () => {
     expect(calls()).toEqual(['GetAccountAuthorizationDetails(User,Group)']);
     expect(plan.unchanged).toEqual(['alice@example.com']);
     expect(plan.warnings).toEqual([warning]);
-  });
-});
-
-describe('validateRoster', () => {
-  it('checks the roster against the configuration, with no AWS call, and keeps both for makePlan', async () => {
-    const usersDir = `${ROSTER_FIXTURES}/guardrails-any/users`;
-    const config: RepoConfig = { guardrails: { groups: ['*'], policies: ['*'] } };
-
-    const outcome = await validateRoster({ usersDir, displayDir: 'users', emailDomain: undefined }, config);
-
-    expect(iamMock.calls()).toEqual([]);
-    expect(outcome).toMatchObject({ kind: 'valid', fileCount: 1, config, configSource: undefined });
-    expect(outcome.kind === 'valid' && outcome.warnings.map((w) => w.field)).toEqual([
-      'guardrails.groups',
-      'guardrails.policies',
-    ]);
-  });
-
-  it('refuses a roster outside the guardrails', async () => {
-    const usersDir = `${ROSTER_FIXTURES}/guardrails-any/users`;
-    const config: RepoConfig = { guardrails: { groups: ['developers'], policies: ['*'] } };
-
-    const outcome = await validateRoster({ usersDir, displayDir: 'users', emailDomain: undefined }, config);
-
-    expect(outcome.kind === 'invalid' && outcome.issues.map((issue) => issue.field)).toEqual(['groups.0']);
-  });
-
-  it('is the roster alone, as before iam-gitops.yaml, without a configuration', async () => {
-    const usersDir = `${ROSTER_FIXTURES}/guardrails-any/users`;
-
-    const outcome = await validateRoster({ usersDir, displayDir: 'users', emailDomain: undefined });
-
-    expect(outcome).toMatchObject({ kind: 'valid', warnings: [], config: {} });
   });
 });

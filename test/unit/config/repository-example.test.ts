@@ -2,7 +2,7 @@
 // load as the action loads it (the configuration, then the roster against it) with no issue.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateRoster } from '../../../src/commands/make-plan.js';
+import { validateRoster } from '../../../src/commands/read-roster.js';
 import { loadRepoConfig } from '../../../src/config/load-repo-config.js';
 import { formatIssue } from '../../../src/roster/roster-issue.js';
 

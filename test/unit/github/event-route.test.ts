@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   dispatchUser,
   isForkPullRequest,
+  PULL_REQUEST_TARGET_REFUSAL,
   pullRequestNumber,
   RouteError,
   routeEvent,
@@ -98,6 +99,45 @@ describe('routeEvent', () => {
       user: undefined,
     });
     expect(routeEvent(event('schedule'), { command: 'apply', user: undefined }).command).toBe('apply');
+  });
+
+  it.each([
+    ['auto', auto],
+    ['an explicit command', { command: 'validate', user: undefined }],
+  ] as const)('refuses pull_request_target with %s, and says why', (_how, inputs) => {
+    const target = { ...event('pull_request'), name: 'pull_request_target' };
+
+    expect(() => routeEvent(target, inputs)).toThrow(new RouteError(PULL_REQUEST_TARGET_REFUSAL));
+    expect(PULL_REQUEST_TARGET_REFUSAL).toContain("runs with the base repository's secrets");
+    expect(PULL_REQUEST_TARGET_REFUSAL).toContain('Use `on: pull_request`');
+  });
+
+  describe('a pull request from a fork', () => {
+    const fork = event('pull_request', 'pull_request-fork.json');
+    const withRole = { ...auto, roleToAssume: 'arn:aws:iam::123456789012:role/plan' };
+
+    it('is validated only, with a notice, when there is a role and no OIDC token', () => {
+      const route = routeEvent(fork, withRole, { oidcToken: false });
+
+      expect(route).toEqual({
+        command: 'validate',
+        reason: 'a pull request from a fork is validated only',
+        user: undefined,
+        notice: {
+          title: 'iam-gitops: validated only',
+          message: expect.stringContaining('comes from a fork, and GitHub gives forks no OIDC token'),
+        },
+      });
+    });
+
+    it('is planned when the credentials come from the environment, or the token is there', () => {
+      expect(routeEvent(fork, auto, { oidcToken: false }).command).toBe('plan');
+      expect(routeEvent(fork, withRole, { oidcToken: true }).command).toBe('plan');
+    });
+
+    it('of the repository itself is planned whatever the token', () => {
+      expect(routeEvent(event('pull_request'), withRole, { oidcToken: false }).command).toBe('plan');
+    });
   });
 
   it('refuses an explicit resend without a user', () => {

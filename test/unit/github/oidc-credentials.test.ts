@@ -11,7 +11,6 @@ import {
   assumeRoleWithOidc,
   jwtClaims,
   OidcTokenUnavailable,
-  oidcTokenAvailable,
   STS_AUDIENCE,
 } from '../../../src/github/oidc-credentials.js';
 import { fakeJwt } from '../../support/fake-github.js';
@@ -46,14 +45,6 @@ afterEach(() => {
 });
 
 const getIDToken = vi.fn(async (_audience: string) => TOKEN);
-
-describe('oidcTokenAvailable', () => {
-  it('needs both runner variables', () => {
-    expect(oidcTokenAvailable(RUNNER)).toBe(true);
-    expect(oidcTokenAvailable({ ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'r' })).toBe(false);
-    expect(oidcTokenAvailable({})).toBe(false);
-  });
-});
 
 describe('jwtClaims', () => {
   it('reads the payload without verifying it', () => {

@@ -1,0 +1,102 @@
+// How the action tells the person what a runner found: annotations on the exact line, the job
+// summary, step outputs and, on a pull request, the sticky plan comment. The command runners
+// (src/commands/run-*.ts) decide what to say; this says it the GitHub way.
+import * as core from '@actions/core';
+import type { CommandContext, Reporter } from '../commands/command-context.js';
+import { renderPlanMarkdown } from '../plan/render-markdown.js';
+import type { ActionSettings } from '../settings/action-inputs.js';
+import { VERSION } from '../version.js';
+import { isForkPullRequest, type Route } from './event-route.js';
+import { commentOnPullRequest } from './pr-comment.js';
+import {
+  annotateIssues,
+  annotateWarnings,
+  renderRosterErrorsMarkdown,
+  writePlanOutputs,
+  writeSummary,
+} from './report.js';
+import type { WorkflowContext } from './workflow-context.js';
+
+export interface ActionRun {
+  readonly settings: ActionSettings;
+  readonly workflow: WorkflowContext;
+  readonly route: Route;
+}
+
+export function actionReporter({ settings, workflow, route }: ActionRun): Reporter {
+  const comment = (markdown: string) =>
+    commentOnPullRequest({ enabled: settings.comment, token: settings.githubToken }, workflow, markdown);
+  return {
+    async invalid(issues) {
+      annotateIssues(issues);
+      const markdown = renderRosterErrorsMarkdown(issues);
+      await writeSummary(markdown);
+      // A fork's pull request gets a read-only token: no comment to try there.
+      if (route.command === 'plan' && !isForkPullRequest(workflow.event)) await comment(markdown);
+    },
+    warnings(findings) {
+      annotateWarnings(findings);
+    },
+    async valid({ users }) {
+      core.info(`${users} users, all valid`);
+    },
+    async planned(plan, markdown) {
+      await writePlanOutputs(plan, markdown);
+      core.info(markdown);
+      await writeSummary(markdown);
+      await comment(markdown);
+      annotateIssues(plan.errors);
+    },
+    changed(outcome) {
+      core.info(`${outcome.status}: ${outcome.change.kind} ${outcome.change.user}`);
+    },
+    async applied(plan, _result, markdown) {
+      await writePlanOutputs(plan, renderPlanMarkdown(plan));
+      await writeSummary(markdown);
+    },
+    async resent(_request, markdown) {
+      core.info(markdown.replace(/`/g, ''));
+      await writeSummary(`### iam-gitops: credentials re-sent\n\n${markdown}\n`);
+    },
+    async drifted({ plan, drift, count, invites, markdown }) {
+      await writePlanOutputs(plan, renderPlanMarkdown(plan));
+      core.setOutput('drift-count', count);
+      core.setOutput('stale-invites-count', invites.stale.length);
+      core.info(markdown);
+      await writeSummary(markdown);
+      annotateIssues(drift.errors);
+    },
+    async invites(report, markdown) {
+      core.setOutput('stale-invites-count', report.stale.length);
+      core.info(markdown);
+      await writeSummary(markdown);
+    },
+    warning(message) {
+      core.warning(message);
+    },
+  };
+}
+
+/** The first log line: what runs, why, and on what. */
+export function announce({ settings, route }: Pick<ActionRun, 'settings' | 'route'>): void {
+  core.info(
+    `iam-gitops ${VERSION}: ${route.command} (${route.reason}); ${settings.displayDir} at ${settings.iamPath}`,
+  );
+  if (route.notice !== undefined) core.notice(route.notice.message, { title: route.notice.title });
+}
+
+/** Everything a runner needs, the GitHub way: the reporter above and credentials by OIDC. */
+export function actionContext(run: ActionRun): CommandContext {
+  const { settings, workflow, route } = run;
+  return {
+    settings,
+    report: actionReporter(run),
+    iamClient: async () => {
+      // Loaded when AWS is first needed: a validate run never loads the AWS SDK.
+      const { iamClientForRun } = await import('./oidc-credentials.js');
+      return iamClientForRun(settings.aws, settings.region, route.command);
+    },
+    user: route.user,
+    runId: workflow.runId === undefined ? 'local' : String(workflow.runId),
+  };
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { cliReporter } from '../../../src/cli/cli-reporter.js';
+import type { CliIo } from '../../../src/cli/run-cli.js';
+import { emptyPlan, SCOPE } from '../support/factories.js';
+
+function capture(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env: {} };
+}
+
+const ISSUE = { file: 'users/a.yaml', field: 'name', line: 2, column: 7, message: 'bad' };
+const WARNING = {
+  file: 'iam-gitops.yaml',
+  field: 'guardrails.groups',
+  line: 3,
+  column: 11,
+  message: "'*' allows any group",
+};
+
+describe('cliReporter', () => {
+  it('prints issues as FILE:LINE:COL to stderr, or as JSON to stdout', async () => {
+    const text = capture();
+    const json = capture();
+
+    await cliReporter(text, { json: false, displayDir: 'users' }).invalid([ISSUE]);
+    await cliReporter(json, { json: true, displayDir: 'users' }).invalid([ISSUE]);
+
+    expect(text.stderr).toEqual(['users/a.yaml:2:7: name: bad']);
+    expect(text.stdout).toEqual([]);
+    expect(JSON.parse(json.stdout.join('\n'))).toEqual({
+      valid: false,
+      issues: [{ ...ISSUE, text: 'users/a.yaml:2:7: name: bad' }],
+    });
+  });
+
+  it('prints warnings to stderr, whatever the output format', () => {
+    const io = capture();
+
+    cliReporter(io, { json: true, displayDir: 'users' }).warnings([WARNING]);
+    cliReporter(io, { json: false, displayDir: 'users' }).warning('2 drift findings');
+
+    expect(io.stderr).toEqual([
+      "warning: iam-gitops.yaml:3:11: guardrails.groups: '*' allows any group",
+      'warning: 2 drift findings',
+    ]);
+  });
+
+  it('prints the plan Markdown, then its errors on stderr; or the plan JSON', async () => {
+    const plan = emptyPlan({ errors: [ISSUE] });
+    const text = capture();
+    const json = capture();
+
+    await cliReporter(text, { json: false, displayDir: 'users' }).planned(plan, '### plan');
+    await cliReporter(json, { json: true, displayDir: 'users' }).planned(plan, '### plan');
+
+    expect(text.stdout).toEqual(['### plan']);
+    expect(text.stderr).toEqual(['users/a.yaml:2:7: name: bad']);
+    expect(JSON.parse(json.stdout.join('\n'))).toMatchObject({ version: 1, scope: SCOPE });
+    expect(json.stderr).toEqual([]);
+  });
+
+  it('drops inline code marks from a re-send message in a terminal', async () => {
+    const io = capture();
+
+    await cliReporter(io, { json: false, displayDir: 'users' }).resent(
+      { user: 'dana', arn: 'arn:aws:iam::1:user/dana', value: 'v' },
+      'Asked for `dana`',
+    );
+
+    expect(io.stdout).toEqual(['Asked for dana']);
+  });
+});
