@@ -14,7 +14,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LAMBDA_ENV, TAG_CREDENTIALS_SENT } from '../../src/contract.js';
+import { LAMBDA_ENV, type MemberAccount, TAG_CREDENTIALS_SENT } from '../../src/contract.js';
 import { credentialEventPattern } from './credential-event-pattern.js';
 import { userArnPattern } from './iam-arns.js';
 import type { Settings } from './settings.js';
@@ -25,6 +25,17 @@ export interface CredentialPipelineProps {
   readonly code: lambda.Code;
   /** The SES identity ARN the Lambda may send from. */
   readonly senderIdentityArn: string;
+  /**
+   * Many accounts (infra/lib/organization): the bus the member accounts forward their IAM events
+   * to. Default: the account's default bus, where its own CloudTrail events arrive.
+   */
+  readonly eventBus?: events.IEventBus;
+  /**
+   * Many accounts: the accounts whose events the Lambda answers (MEMBER_ACCOUNTS). The Lambda then
+   * holds no IAM rights of its own: it may only assume each member's credentials role, and the
+   * rule takes events of these accounts only.
+   */
+  readonly memberAccounts?: readonly MemberAccount[];
 }
 
 /** CloudWatch keeps the Lambda's log lines (no secrets: the logger refuses them) this long. */
@@ -64,7 +75,17 @@ export class CredentialPipeline extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'iam-gitops credential Lambda: login profiles and the credentials email for managed users',
     });
-    for (const statement of lambdaStatements(stack, settings, props.senderIdentityArn, this.logGroup)) {
+    const iamAccess =
+      props.memberAccounts === undefined
+        ? credentialIamStatements(stack, settings)
+        : [assumeCredentialsRoles(props.memberAccounts)];
+    for (const statement of lambdaStatements(
+      stack,
+      settings,
+      props.senderIdentityArn,
+      this.logGroup,
+      iamAccess,
+    )) {
       this.role.addToPolicy(statement);
     }
 
@@ -85,6 +106,9 @@ export class CredentialPipeline extends Construct {
         [LAMBDA_ENV.topicArn]: this.topic.topicArn,
         ...(settings.emailDomain === undefined ? {} : { [LAMBDA_ENV.emailDomain]: settings.emailDomain }),
         ...(settings.signInUrl === undefined ? {} : { [LAMBDA_ENV.signInUrl]: settings.signInUrl }),
+        ...(props.memberAccounts === undefined
+          ? {}
+          : { [LAMBDA_ENV.memberAccounts]: JSON.stringify(props.memberAccounts) }),
         // Stack traces point into lambda/src, not the minified bundle.
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -103,7 +127,9 @@ export class CredentialPipeline extends Construct {
     const pattern = credentialEventPattern(settings.iamPath);
     this.rule = new events.Rule(this, 'Rule', {
       description: `iam-gitops: CreateUser under ${settings.iamPath} and TagUser requesting credentials`,
+      ...(props.eventBus === undefined ? {} : { eventBus: props.eventBus }),
       eventPattern: {
+        ...(props.memberAccounts === undefined ? {} : { account: props.memberAccounts.map((m) => m.id) }),
         source: [...pattern.source],
         detailType: [...pattern['detail-type']],
         detail: structuredClone(pattern.detail) as Record<string, unknown>,
@@ -167,18 +193,12 @@ function topicTarget(topic: sns.ITopic, deadLetterQueue: sqs.IQueue): events.IRu
   };
 }
 
-/** Exactly what the Lambda calls (DESIGN.md, Roles): nothing account-wide that writes. */
-function lambdaStatements(
-  stack: Stack,
-  settings: Settings,
-  senderIdentityArn: string,
-  logGroup: logs.ILogGroup,
-): iam.PolicyStatement[] {
+/**
+ * What the Lambda does in IAM, on the managed users of `stack`'s account (DESIGN.md, Roles): nothing
+ * account-wide that writes. With many accounts, each member's credentials role holds these.
+ */
+export function credentialIamStatements(stack: Stack, settings: Settings): iam.PolicyStatement[] {
   const managedUsers = userArnPattern(stack, settings.iamPath);
-  const sendFrom = [senderIdentityArn];
-  // In the SES sandbox each recipient is a verified identity that SES authorizes the send against too.
-  if (settings.sesSandbox)
-    sendFrom.push(stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }));
   return [
     new iam.PolicyStatement({
       sid: 'ManagedUsersLoginProfile',
@@ -201,6 +221,32 @@ function lambdaStatements(
       actions: ['iam:GetAccountPasswordPolicy', 'iam:ListAccountAliases'],
       resources: ['*'],
     }),
+  ];
+}
+
+/** The central Lambda reaches each member account's IAM through that account's credentials role only. */
+function assumeCredentialsRoles(memberAccounts: readonly MemberAccount[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'AssumeMemberCredentialsRoles',
+    actions: ['sts:AssumeRole'],
+    resources: memberAccounts.map((member) => member.credentialsRoleArn),
+  });
+}
+
+/** Exactly what the Lambda calls: `iamAccess`, the email from one identity, its own logs. */
+function lambdaStatements(
+  stack: Stack,
+  settings: Settings,
+  senderIdentityArn: string,
+  logGroup: logs.ILogGroup,
+  iamAccess: readonly iam.PolicyStatement[],
+): iam.PolicyStatement[] {
+  const sendFrom = [senderIdentityArn];
+  // In the SES sandbox each recipient is a verified identity that SES authorizes the send against too.
+  if (settings.sesSandbox)
+    sendFrom.push(stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }));
+  return [
+    ...iamAccess,
     new iam.PolicyStatement({
       sid: 'SendFromSenderIdentity',
       actions: ['ses:SendEmail'],
