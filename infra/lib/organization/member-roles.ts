@@ -9,7 +9,7 @@ import type { MemberAccountSettings } from './organization-settings.js';
 
 /**
  * Lambda allows 4 KB of environment variables in all; the others (sender, path, topic ARN,
- * provenance settings, NODE_OPTIONS) are kept 1 KB. About 190 bytes an account: 16 accounts.
+ * provenance settings, NODE_OPTIONS) are kept 1 KB. About 200 bytes an account: some 15 accounts.
  */
 export const MEMBER_ACCOUNTS_MAX_BYTES = 3_072;
 

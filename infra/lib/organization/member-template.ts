@@ -18,8 +18,14 @@ export interface MemberTemplate {
   readonly body: string;
 }
 
-/** Synthesizes the member template for `settings`, in a temporary directory it removes again. */
-export function synthesizeMemberTemplate(settings: Settings): MemberTemplate {
+/**
+ * Synthesizes the member template for `settings`, in a temporary directory it removes again.
+ * Throws OrganizationError when the template exceeds `maxBytes` (tests lower it).
+ */
+export function synthesizeMemberTemplate(
+  settings: Settings,
+  maxBytes: number = TEMPLATE_BODY_MAX_BYTES,
+): MemberTemplate {
   const outdir = mkdtempSync(join(tmpdir(), 'iam-gitops-member-'));
   try {
     const app = new App({
@@ -35,9 +41,9 @@ export function synthesizeMemberTemplate(settings: Settings): MemberTemplate {
     const template = app.synth().getStackArtifact(stack.artifactId).template as Record<string, unknown>;
     const body = JSON.stringify(template);
     const bytes = Buffer.byteLength(body, 'utf8');
-    if (bytes > TEMPLATE_BODY_MAX_BYTES) {
+    if (bytes > maxBytes) {
       throw new OrganizationError(
-        `the member account template is ${bytes} bytes, more than the ${TEMPLATE_BODY_MAX_BYTES} CloudFormation takes inline; ` +
+        `the member account template is ${bytes} bytes, more than the ${maxBytes} CloudFormation takes inline; ` +
           'shorten the guardrail lists in iam-gitops.yaml',
       );
     }
