@@ -338,20 +338,20 @@ describe('who may hand EventBridge the forwarding role (IAM simulator)', () => {
     `arn:aws:events:us-east-1:${account}:rule/${name}`;
 
   it.each([
-    ["this account's forwarding rule", PROD_ACCOUNT, forwardRuleArn(PROD_ACCOUNT), 'Allowed'],
+    ["this account's forwarding rule", 'Allowed', PROD_ACCOUNT, forwardRuleArn(PROD_ACCOUNT)],
     [
       'another rule of this account',
+      'ImplicitlyDenied',
       PROD_ACCOUNT,
       forwardRuleArn(PROD_ACCOUNT, 'other-rule'),
-      'ImplicitlyDenied',
     ],
     [
       "another account's rule of the same name",
+      'ImplicitlyDenied',
       OTHER_ACCOUNT,
       forwardRuleArn(OTHER_ACCOUNT),
-      'ImplicitlyDenied',
     ],
-  ])('events.amazonaws.com for %s -> %s', async (_, sourceAccount, sourceArn, decision) => {
+  ])('events.amazonaws.com for %s -> %s', async (_, decision, sourceAccount, sourceArn) => {
     const forwardRole = roleId('ForwardRole');
 
     expect(
