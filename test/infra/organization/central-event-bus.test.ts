@@ -41,7 +41,7 @@ beforeAll(() => {
     Version: '2012-10-17',
     Statement: [resolveCfn(policy?.Properties?.Statement, hub) as Record<string, unknown>],
   };
-});
+}, SYNTH_TIMEOUT);
 
 const forwardRule = (account: string, name = FORWARD_RULE_NAME) =>
   `arn:aws:events:us-east-1:${account}:rule/${name}`;
