@@ -27,16 +27,16 @@ export interface SimulatedRequest {
   readonly context?: Readonly<Record<string, string | string[]>>;
 }
 
+/**
+ * The simulation input. Resource and trust policies always go in validated and named: the unsafe
+ * engine reads the name from the validated policy's metadata, and crashes without one.
+ */
 function simulation(request: SimulatedRequest, validated: boolean) {
   const resourcePolicy =
     request.trustPolicy !== undefined
-      ? validated
-        ? createValidatedPolicy(request.trustPolicy, validateTrustPolicy)
-        : request.trustPolicy
+      ? createValidatedPolicy(request.trustPolicy, validateTrustPolicy, { name: 'trust-policy' })
       : request.resourcePolicy !== undefined
-        ? validated
-          ? createValidatedPolicy(request.resourcePolicy, validateResourcePolicy)
-          : request.resourcePolicy
+        ? createValidatedPolicy(request.resourcePolicy, validateResourcePolicy, { name: 'resource-policy' })
         : undefined;
   return {
     request: {
