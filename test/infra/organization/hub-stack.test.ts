@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { credentialEventPattern } from '../../../infra/lib/credential-event-pattern.js';
 import { IamGitopsStack, RegionError } from '../../../infra/lib/iam-gitops-stack.js';
+import { IamGitopsHubStack } from '../../../infra/lib/organization/hub-stack.js';
 import { MEMBER_PARAMETERS } from '../../../infra/lib/organization/member-stack.js';
 import { LAMBDA_ENV } from '../../../src/contract.js';
 import {
@@ -19,15 +20,18 @@ import {
   roleIdentityPolicies,
   roleTrustPolicy,
 } from './support/cfn-resolve.js';
+import { nagFindings } from './support/nag.js';
 import {
   DEV_ACCOUNT,
   HUB_ACCOUNT,
   OTHER_ACCOUNT,
+  organizationFrom,
   PROD_ACCOUNT,
   SYNTH_TIMEOUT,
   type SynthesizedHub,
   settingsFrom,
   synthHub,
+  TWO_ACCOUNTS_CONFIG,
 } from './support/organization.js';
 import { decide, decideUnsafe } from './support/simulate.js';
 
@@ -230,6 +234,24 @@ describe('IamGitopsHubStack', { timeout: SYNTH_TIMEOUT }, () => {
       'SenderIdentity',
       'StackSetName',
     ]);
+  });
+
+  it("passes cdk-nag (AwsSolutions) in the hub's own parts: bus, StackSet, GitHub roles", async () => {
+    const organization = await organizationFrom(TWO_ACCOUNTS_CONFIG, {});
+    const findings = nagFindings(
+      (app) =>
+        new IamGitopsHubStack(app, 'IamGitopsHub', {
+          env: { region: 'us-east-1' },
+          settings: settingsFrom(),
+          organization,
+          lambdaCode: lambda.Code.fromInline('export const handler = async () => undefined;'),
+        }),
+    );
+
+    // The credential pipeline and the SES sender are the single-account constructs, checked with
+    // the single-account stack.
+    const shared = /^IamGitopsHub\/(Credentials|Sender)\//;
+    expect(findings.filter((finding) => !shared.test(finding.path))).toEqual([]);
   });
 
   it('must be deployed to us-east-1', async () => {

@@ -3,6 +3,7 @@
 // and nothing else, as IAM decides it (the IAM simulator, not a hand-written evaluator).
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { credentialEventPattern } from '../../../infra/lib/credential-event-pattern.js';
@@ -21,6 +22,7 @@ import {
   roleIdentityPolicies,
   roleTrustPolicy,
 } from './support/cfn-resolve.js';
+import { nagFindings } from './support/nag.js';
 import {
   HUB_ACCOUNT,
   OTHER_ACCOUNT,
@@ -172,6 +174,26 @@ describe('MemberStack', () => {
     ]);
     expect(statementsOf(memberIn, roleId('ForwardRole'))).toEqual([
       { Sid: 'PutEventsToTheHubBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: HUB_BUS },
+    ]);
+  });
+
+  it('passes cdk-nag (AwsSolutions): the shared wildcards acknowledged one by one, with reasons', () => {
+    expect(nagFindings((app) => new MemberStack(app, 'Member', { settings: settingsFrom() }))).toEqual([]);
+  });
+
+  it('still reports a wildcard it was not told about (cdk-nag)', () => {
+    const findings = nagFindings((app) => {
+      const stack = new MemberStack(app, 'Member', { settings: settingsFrom() });
+      stack.planRole.addToPolicy(
+        new iam.PolicyStatement({ actions: ['iam:GetRole'], resources: ['arn:aws:iam::*:role/*'] }),
+      );
+    });
+
+    expect(findings).toEqual([
+      {
+        rule: 'AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/*]',
+        path: 'Member/PlanRole/DefaultPolicy/Resource',
+      },
     ]);
   });
 
