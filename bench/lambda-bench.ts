@@ -1,11 +1,12 @@
 // The credential Lambda's AWS calls per event: the handler in-process against moto, with its IAM and
 // SES clients counted, for a new user (CreateUser) and a re-send (TagUser).
 import { randomUUID } from 'node:crypto';
-import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateUserCommand, IAMClient, TagUserCommand } from '@aws-sdk/client-iam';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { cloudTrailFor, snsEnvelope } from '../demo/cloudtrail.js';
+import { AccountFacts } from '../lambda/src/account-facts.js';
 import { handleSnsEvent } from '../lambda/src/handle-event.js';
-import { createLogger } from '../lambda/src/logger.js';
+import { OutcomeMetrics } from '../lambda/src/metrics.js';
 import { TAG_CONSOLE, TAG_CREDENTIALS_REQUESTED, TAG_EMAIL, TAG_MANAGED_BY } from '../src/contract.js';
 import { sleep } from '../src/util/retry.js';
 import { accountIn } from '../test/support/moto-account.js';
@@ -48,11 +49,20 @@ export async function lambdaCallsPerEvent(endpoint: string): Promise<LambdaCalls
     { Key: TAG_EMAIL, Value: user },
   ];
   await iam.send(new CreateUserCommand({ UserName: user, Path: '/iam-gitops/', Tags: tags }));
+  // One container: the first event is cold (it reads the password policy and alias), the second warm.
   const deps = {
     iam,
     ses,
-    config: { senderEmail: 'iam@example.com', managedPath: '/iam-gitops/', topicArn },
-    log: createLogger({ write: () => undefined }),
+    config: {
+      senderEmail: 'iam@example.com',
+      managedPath: '/iam-gitops/',
+      topicArn,
+      applyRoleArn: `arn:aws:iam::${account.accountId}:role/iam-gitops-apply`,
+    },
+    ownAccountId: account.accountId,
+    facts: new AccountFacts(),
+    metrics: new OutcomeMetrics(),
+    log: () => undefined,
     sleep,
     now: Date.now,
   };
@@ -66,6 +76,11 @@ export async function lambdaCallsPerEvent(endpoint: string): Promise<LambdaCalls
   });
   await handleSnsEvent(eventFor(form, account.accountId, topicArn), deps);
   const createUser = both();
+  // The action's re-send: the tag, then its CloudTrail event (the Lambda honours only the current value).
+  const requested = `${new Date().toISOString()} run 1`;
+  await iam.send(
+    new TagUserCommand({ UserName: user, Tags: [{ Key: TAG_CREDENTIALS_REQUESTED, Value: requested }] }),
+  );
   iamCalls.reset();
   sesCalls.reset();
   await handleSnsEvent(
@@ -74,7 +89,7 @@ export async function lambdaCallsPerEvent(endpoint: string): Promise<LambdaCalls
         Action: 'TagUser',
         UserName: user,
         'Tags.member.1.Key': TAG_CREDENTIALS_REQUESTED,
-        'Tags.member.1.Value': `${new Date().toISOString()} run 1`,
+        'Tags.member.1.Value': requested,
       },
       account.accountId,
       topicArn,

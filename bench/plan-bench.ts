@@ -17,7 +17,7 @@ import {
   ListUsersCommand,
   type ListUsersCommandOutput,
 } from '@aws-sdk/client-iam';
-import { makePlan } from '../src/commands/make-plan.js';
+import { makePlan, validateRoster } from '../src/commands/make-plan.js';
 import type { CoreSettings } from '../src/commands/settings.js';
 import { CHANGE_PASSWORD_POLICY_ARN, TAG_CONSOLE, TAG_EMAIL, TAG_MANAGED_BY } from '../src/contract.js';
 import { applyPlan } from '../src/iam/apply-plan.js';
@@ -98,9 +98,9 @@ async function measure<T>(client: IAMClient, work: () => Promise<T>): Promise<Me
 }
 
 async function planned(settings: CoreSettings, iam: IAMClient): Promise<Plan> {
-  const outcome = await makePlan(settings, iam);
-  if (outcome.kind !== 'planned') throw new Error('bench roster is invalid');
-  return outcome.plan;
+  const validated = await validateRoster(settings);
+  if (validated.kind !== 'valid') throw new Error('bench roster is invalid');
+  return (await makePlan(validated, settings, iam)).plan;
 }
 
 /** What Terraform's AWS provider reads to refresh one aws_iam_user with its login profile, groups and policies. */

@@ -21,8 +21,36 @@ function tagsOf(form: URLSearchParams): { key: string; value: string }[] {
   return tags;
 }
 
+/** Who made the call: a session of a role (by name, in the account) or an IAM user (by name). */
+export type Caller = string | { readonly user: string };
+
+/** CloudTrail's userIdentity for the caller: for a role session, the role itself is the session issuer. */
+function userIdentityOf(caller: Caller, accountId: string): Record<string, unknown> {
+  if (typeof caller !== 'string') {
+    return {
+      type: 'IAMUser',
+      arn: `arn:aws:iam::${accountId}:user/${caller.user}`,
+      accountId,
+      userName: caller.user,
+    };
+  }
+  return {
+    type: 'AssumedRole',
+    arn: `arn:aws:sts::${accountId}:assumed-role/${caller}/GitHubActions`,
+    accountId,
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        arn: `arn:aws:iam::${accountId}:role/${caller}`,
+        accountId,
+        userName: caller,
+      },
+    },
+  };
+}
+
 /** The CloudTrail record for one IAM query-protocol request body, or undefined for other calls. */
-export function cloudTrailFor(body: string, accountId: string, caller: string): CloudTrailEvent | undefined {
+export function cloudTrailFor(body: string, accountId: string, caller: Caller): CloudTrailEvent | undefined {
   const form = new URLSearchParams(body);
   const eventName = form.get('Action');
   const userName = form.get('UserName') ?? '';
@@ -39,11 +67,7 @@ export function cloudTrailFor(body: string, accountId: string, caller: string): 
     detailType: 'AWS API Call via CloudTrail',
     detail: {
       eventVersion: '1.11',
-      userIdentity: {
-        type: 'AssumedRole',
-        arn: `arn:aws:sts::${accountId}:assumed-role/${caller}/GitHubActions`,
-        accountId,
-      },
+      userIdentity: userIdentityOf(caller, accountId),
       eventTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       eventSource: 'iam.amazonaws.com',
       eventName,

@@ -1,6 +1,7 @@
 // npm run demo: the whole product on this machine, against moto, with the real built artifacts:
 // the action's dist/index.js as the runner runs it, the infrastructure's own event pattern, and the
 // Lambda's bundle lambda/dist/index.mjs. It says at each step what happened in AWS terms.
+import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -10,12 +11,15 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import {
+  CreateAccessKeyCommand,
   CreateAccountAliasCommand,
   CreateGroupCommand,
+  CreateUserCommand,
   GetLoginProfileCommand,
   GetUserCommand,
   IAMClient,
   ListGroupsForUserCommand,
+  TagUserCommand,
   UpdateAccountPasswordPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
@@ -26,20 +30,25 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { credentialEventPattern } from '../infra/lib/credential-event-pattern.js';
-import { TAG_DISABLED_AT } from '../src/contract.js';
+import { LAMBDA_ENV, TAG_CREDENTIALS_REQUESTED, TAG_DISABLED_AT } from '../src/contract.js';
 import { crushArrays } from '../test/support/crush-arrays.js';
 import { type FakeGitHub, startFakeGitHub } from '../test/support/fake-github.js';
 import { type FaultProxy, startFaultProxy } from '../test/support/fault-proxy.js';
+import { passwordInHtml } from '../test/support/mailbox.js';
 import { accountIn } from '../test/support/moto-account.js';
 import { type MotoServer, startMoto } from '../test/support/moto-server.js';
 import { makeRosterDir, type RosterDir } from '../test/support/roster-dir.js';
 import { type ActionRun, runAction, workflowCommands } from '../test/support/run-action.js';
-import { type CloudTrailEvent, cloudTrailFor, snsEnvelope } from './cloudtrail.js';
+import { type Caller, type CloudTrailEvent, cloudTrailFor, snsEnvelope } from './cloudtrail.js';
+import { catchOutput, describeOutput } from './lambda-output.js';
 import { mailFor, printEmail } from './mail.js';
 
 const IAM_PATH = '/iam-gitops/';
 const SENDER = 'iam@example.com';
 const REPOSITORY = 'acme/iam-users';
+/** The role the action applies with (GitHub OIDC); the Lambda acts only for its sessions. */
+const APPLY_ROLE = 'iam-gitops-apply';
+const USERS = ['alice@example.com', 'bob@example.com', 'carol@example.com'];
 
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text);
@@ -64,8 +73,17 @@ interface Stage {
   events: EventBridgeClient;
   sqs: SQSClient;
   topicArn: string;
-  handler: (event: unknown) => Promise<unknown>;
+  handler: LambdaHandler;
+  /** An IAM user of the account with iam:TagUser, whose calls go through the proxy (and so into CloudTrail). */
+  mallory: IAMClient;
+  /** Every line the Lambda wrote, to prove that none carries a password. */
+  lambdaLines: string[];
 }
+
+type LambdaHandler = (
+  event: unknown,
+  context: { awsRequestId: string; invokedFunctionArn: string },
+) => Promise<unknown>;
 
 async function prepare(): Promise<Stage> {
   step('Start AWS (moto, an AWS API emulator) and prepare an account');
@@ -123,15 +141,26 @@ async function prepare(): Promise<Stage> {
   Object.assign(process.env, {
     ...account.env,
     AWS_ENDPOINT_URL_SESV2: mailMoto.endpoint,
-    SENDER_EMAIL: SENDER,
-    IAM_PATH,
-    TOPIC_ARN: topicArn,
+    [LAMBDA_ENV.sender]: SENDER,
+    [LAMBDA_ENV.managedPath]: IAM_PATH,
+    [LAMBDA_ENV.topicArn]: topicArn,
+    [LAMBDA_ENV.applyRoleArn]: `arn:aws:iam::${account.accountId}:role/${APPLY_ROLE}`,
+    [LAMBDA_ENV.recipientDomains]: 'example.com',
   });
   const lambda = (await import(join(import.meta.dirname, '..', 'lambda', 'dist', 'index.mjs'))) as {
-    handler: (event: unknown) => Promise<unknown>;
+    handler: LambdaHandler;
   };
+  say(`   The credential Lambda acts only for sessions of role/${APPLY_ROLE}, and mails only @example.com.`);
 
   const proxy = await startFaultProxy(moto.endpoint);
+  // Mallory administers the account by hand: an IAM user outside the managed path, with her own keys.
+  await admin.send(new CreateUserCommand({ UserName: 'mallory' }));
+  const { AccessKey: key } = await admin.send(new CreateAccessKeyCommand({ UserName: 'mallory' }));
+  const mallory = new IAMClient({
+    ...account.clientConfig,
+    endpoint: proxy.endpoint,
+    credentials: { accessKeyId: key?.AccessKeyId ?? '', secretAccessKey: key?.SecretAccessKey ?? '' },
+  });
   proxy.setRule((request) =>
     request.action === 'ListServiceSpecificCredentials'
       ? { kind: 'respond', status: 200, body: NO_SERVICE_CREDENTIALS }
@@ -152,6 +181,8 @@ async function prepare(): Promise<Stage> {
     sqs,
     topicArn,
     handler: lambda.handler,
+    mallory,
+    lambdaLines: [],
   };
 }
 
@@ -177,12 +208,27 @@ async function act(
   });
 }
 
-/** CloudTrail -> EventBridge rule -> (SNS) -> the Lambda, for the IAM calls made since `since`. */
-async function deliverEvents(stage: Stage, since: number): Promise<void> {
+/** One invocation of the Lambda, as SNS makes it; what it wrote is told, indented. */
+async function invokeLambda(stage: Stage, event: unknown): Promise<void> {
+  const { lines } = await catchOutput(() =>
+    stage.handler(event, {
+      awsRequestId: randomUUID(),
+      invokedFunctionArn: `arn:aws:lambda:us-east-1:${stage.accountId}:function:iam-gitops-credentials`,
+    }),
+  );
+  stage.lambdaLines.push(...lines);
+  for (const line of describeOutput(lines)) say(dim(`     ${line}`));
+}
+
+/**
+ * CloudTrail -> EventBridge rule -> (SNS) -> the Lambda, for the IAM calls made since `since`,
+ * by `caller` (the action's apply role unless said otherwise).
+ */
+async function deliverEvents(stage: Stage, since: number, caller: Caller = APPLY_ROLE): Promise<void> {
   const trail: CloudTrailEvent[] = stage.proxy.requests
     .slice(since)
     .filter((request) => request.status === 200)
-    .flatMap((request) => cloudTrailFor(request.body, stage.accountId, 'iam-gitops-apply') ?? []);
+    .flatMap((request) => cloudTrailFor(request.body, stage.accountId, caller) ?? []);
   const byId = new Map(trail.map((record) => [String(record.detail.eventID), record]));
   // moto's matcher needs arrays of objects flattened the way EventBridge reads them.
   await stage.events.send(
@@ -221,7 +267,7 @@ async function deliverEvents(stage: Stage, since: number): Promise<void> {
       resources: [],
       detail: record.detail,
     });
-    await stage.handler(snsEnvelope(stage.topicArn, original));
+    await invokeLambda(stage, snsEnvelope(stage.topicArn, original));
   }
 }
 
@@ -273,7 +319,7 @@ async function main(): Promise<void> {
 
     step('IAM CreateUser -> CloudTrail -> EventBridge -> SNS -> the credential Lambda -> SES');
     await deliverEvents(stage, beforeApply);
-    for (const user of ['alice@example.com', 'bob@example.com', 'carol@example.com']) {
+    for (const user of USERS) {
       const mails = await mailFor(stage.mailMoto.endpoint, user);
       say(
         `\n   ${bold(`Email to ${user}`)} (${mails.length} received; the password is masked here, the real email carries it):`,
@@ -281,6 +327,23 @@ async function main(): Promise<void> {
       const last = mails.at(-1);
       if (last) printEmail(last, say);
     }
+
+    step("Mallory, who may tag users, asks for alice's password herself (a forged re-send)");
+    const beforeForgery = stage.proxy.requests.length;
+    await stage.mallory.send(
+      new TagUserCommand({
+        UserName: 'alice@example.com',
+        Tags: [{ Key: TAG_CREDENTIALS_REQUESTED, Value: `${new Date().toISOString()} by hand` }],
+      }),
+    );
+    say(
+      '   IAM lets her tag alice iam-gitops:credentials-requested; CloudTrail records that user/mallory did.',
+    );
+    await deliverEvents(stage, beforeForgery, { user: 'mallory' });
+    say(
+      `   Refused: not a session of the apply role. alice still has ${(await mailFor(stage.mailMoto.endpoint, 'alice@example.com')).length} email, and no new password;`,
+    );
+    say('   the RequestsRefused metric is what the alarm watches.');
 
     step('Alice lost her email: a workflow_dispatch re-sends her credentials');
     const beforeResend = stage.proxy.requests.length;
@@ -311,6 +374,15 @@ async function main(): Promise<void> {
     say(
       `   tagged ${TAG_DISABLED_AT}=${disabledAt}; the user stays for audit and comes back if the file does.`,
     );
+
+    const passwords = (await Promise.all(USERS.map((user) => mailFor(stage.mailMoto.endpoint, user))))
+      .flat()
+      .map((mail) => passwordInHtml(mail.body));
+    const leaking = stage.lambdaLines.filter((line) => passwords.some((password) => line.includes(password)));
+    say(
+      `\n   The Lambda wrote ${stage.lambdaLines.length} log and metric lines; ${leaking.length === 0 ? 'none carries' : `${leaking.length} carry`} any of the ${passwords.length} passwords it emailed.`,
+    );
+    if (leaking.length > 0) throw new Error('a password reached the Lambda log');
 
     say(
       `\n${bold('Done')} in ${((Date.now() - started) / 1000).toFixed(1)} s. Everything ran against moto on this machine; nothing left running.`,

@@ -180,20 +180,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.out(json ? JSON.stringify(report, null, 2) : renderStaleInvitesMarkdown(report));
       return EXIT_OK;
     }
-    const outcome = await makePlan(settings, iam);
-    if (outcome.kind === 'invalid') {
+    const validated = await validateRoster(settings);
+    if (validated.kind === 'invalid') {
       if (json)
         io.out(
           JSON.stringify(
-            { valid: false, issues: outcome.issues.map((i) => ({ ...i, text: formatIssue(i) })) },
+            { valid: false, issues: validated.issues.map((i) => ({ ...i, text: formatIssue(i) })) },
             null,
             2,
           ),
         );
-      else printIssues(io, outcome.issues);
+      else printIssues(io, validated.issues);
       return EXIT_INVALID;
     }
-    const { plan } = outcome;
+    const { plan } = await makePlan(validated, settings, iam);
     if (command === 'plan' || plan.errors.length > 0) {
       if (json) io.out(renderPlanJson(plan));
       else io.out(renderPlanMarkdown(plan));

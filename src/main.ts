@@ -94,11 +94,7 @@ async function planFromIam(
     return undefined;
   }
   const iam = await iamClientForRun(settings.aws, settings.region, route.command);
-  const outcome = await makePlan(settings, iam);
-  if (outcome.kind === 'invalid') {
-    await failOnRosterErrors(context, outcome.issues);
-    return undefined;
-  }
+  const outcome = await makePlan(validated, settings, iam);
   return { iam, plan: outcome.plan, snapshot: outcome.snapshot };
 }
 

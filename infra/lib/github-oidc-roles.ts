@@ -1,6 +1,6 @@
 // GitHub Actions reaches AWS with OIDC, no stored keys: the workflow's token is exchanged for a
 // role's credentials (AssumeRoleWithWebIdentity). Two roles: plan (read-only) for pull requests and
-// the scheduled drift report, apply (writes) for the default branch or a protected environment.
+// the scheduled drift report, apply (writes) for the jobs of one protected GitHub environment.
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -73,10 +73,14 @@ export class GithubOidcRoles extends Construct {
     const branchRef: SubjectContext = `ref:refs/heads/${settings.branch}`;
     // Pull requests plan; the default branch runs the scheduled drift report with the same read-only role.
     this.planRole = this.githubRole('PlanRole', settings, ['pull_request', branchRef], 'plan (read-only)');
-    // With an environment, only jobs in it may apply: its protection rules (reviewers, branches) then hold.
-    const applyContext: SubjectContext =
-      settings.environment === undefined ? branchRef : `environment:${settings.environment}`;
-    this.applyRole = this.githubRole('ApplyRole', settings, [applyContext], 'apply (writes managed users)');
+    // Only jobs in the environment may apply (and re-send): its protection rules (the deployment
+    // branch policy that keeps it to the default branch, required reviewers) then hold.
+    this.applyRole = this.githubRole(
+      'ApplyRole',
+      settings,
+      [`environment:${settings.environment}`],
+      'apply (writes managed users)',
+    );
 
     const statements = props.statements ?? {
       plan: planStatements(stack, settings),

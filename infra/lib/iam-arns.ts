@@ -26,3 +26,20 @@ export function mfaArnPattern(stack: Stack): string {
 export function githubOidcProviderArn(stack: Stack): string {
   return iamArn(stack, 'oidc-provider', 'token.actions.githubusercontent.com');
 }
+
+/**
+ * The groups named `names` under `path` (or any path below it). A group's ARN carries its path
+ * (`group/teams/developers`) and IAM names are unique in the account, so `group<path>NAME` and
+ * `group<path>*\/NAME` match exactly the group called NAME, wherever it sits under `path`.
+ */
+export function namedGroupArns(stack: Stack, path: string, names: readonly string[]): string[] {
+  return names.flatMap((name) => [
+    iamArn(stack, 'group', `${path.slice(1)}${name}`),
+    iamArn(stack, 'group', `${path.slice(1)}*/${name}`),
+  ]);
+}
+
+/** A customer managed policy given by ARN (as is) or by name (at the root path of this account). */
+export function customerPolicyArn(stack: Stack, nameOrArn: string): string {
+  return nameOrArn.startsWith('arn:') ? nameOrArn : iamArn(stack, 'policy', nameOrArn);
+}

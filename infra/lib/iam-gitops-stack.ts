@@ -6,6 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { CredentialPipeline } from './credential-pipeline.js';
 import { GithubOidcRoles } from './github-oidc-roles.js';
+import { acknowledgeNagFindings } from './nag-suppressions.js';
 import { SesSender } from './ses-sender.js';
 import type { Settings } from './settings.js';
 import { ManagementEventsTrail } from './trail.js';
@@ -48,6 +49,7 @@ export class IamGitopsStack extends Stack {
     const { settings } = props;
 
     this.trail = settings.existingTrail ? undefined : new ManagementEventsTrail(this, 'ManagementEvents');
+    this.roles = new GithubOidcRoles(this, 'GitHub', { settings });
     const sender = new SesSender(this, 'Sender', {
       sender: settings.sender,
       existing: settings.existingSenderIdentity,
@@ -56,8 +58,13 @@ export class IamGitopsStack extends Stack {
       settings,
       code: props.lambdaCode,
       senderIdentityArn: sender.identityArn,
+      configurationSet: {
+        name: sender.configurationSet.configurationSetName,
+        arn: sender.configurationSetArn,
+      },
+      applyRoleArn: this.roles.applyRole.roleArn,
     });
-    this.roles = new GithubOidcRoles(this, 'GitHub', { settings });
+    acknowledgeNagFindings({ settings, roles: this.roles, pipeline: this.pipeline, trail: this.trail });
 
     const output = (key: string, value: string, description: string) =>
       new CfnOutput(this, key, { key, value, description });
@@ -78,12 +85,17 @@ export class IamGitopsStack extends Stack {
       'the credential Lambda (its logs say why an email was or was not sent)',
     );
     output(
+      'ConfigurationSetName',
+      sender.configurationSet.configurationSetName,
+      'the SES configuration set (TLS required) the credential email is sent with',
+    );
+    output(
       'DeadLetterQueueUrl',
       this.pipeline.deadLetterQueue.queueUrl,
       'events that got no credentials email; the DeadLetterAlarm watches it',
     );
     output('IamPath', settings.iamPath, 'the managed IAM path: the workflow must use the same one');
     if (this.trail !== undefined)
-      output('TrailArn', this.trail.trail.trailArn, 'the trail recording management events');
+      output('TrailArn', this.trail.trailArn, 'the trail recording management events');
   }
 }

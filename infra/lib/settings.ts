@@ -1,14 +1,29 @@
 // Every parameter of the installation, read and validated in one place before any construct is
-// made. The user sets them as CDK context (cdk.json, or `-c key=value` on the command line); all
-// problems are reported at once, each naming its key, so a first deploy needs one round of fixes.
-import { DEFAULT_IAM_PATH, IAM_LIMITS } from '../../src/contract.js';
-import { IAM_PATH_PATTERN, normalizeIamPath } from '../../src/plan/scope.js';
+// made: the CDK context (cdk.json, or `-c key=value`) and the guardrails of the roster
+// repository's `iam-gitops.yaml` (context `config`). Each rule (repository, email, domain, IAM
+// path) comes from the shared pieces of src/settings/fields.ts, so the CDK app accepts exactly
+// what the action and the Lambda accept. All problems are reported at once, each naming its key
+// (or FILE:LINE:COL for the configuration file), so a first deploy needs one round of fixes.
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { loadRepoConfig, type RepoConfigResult } from '../../src/config/load-repo-config.js';
+import { type Guardrails, REPO_CONFIG_FILE, type RepoConfig } from '../../src/config/repo-config-schema.js';
+import { DEFAULT_IAM_PATH } from '../../src/contract.js';
+import { formatIssue, type RosterIssue } from '../../src/roster/roster-issue.js';
+import {
+  domainName,
+  emailAddress,
+  githubRepository,
+  iamPath as iamPathField,
+  isDomain,
+  isEmailAddress,
+} from '../../src/settings/fields.js';
 
 /** Where the Lambda's email comes from, and which SES identity proves we may send it. */
 export interface Sender {
   /** The From header: `it@example.com` or `IT team <it@example.com>`. */
   readonly from: string;
-  /** The bare address inside `from`. */
+  /** The bare address inside `from` (what `ses:FromAddress` is compared with). */
   readonly address: string;
   /** A domain identity (verified by DKIM records) or a single address (verified by a link). */
   readonly identity:
@@ -19,15 +34,15 @@ export interface Sender {
 export interface Settings {
   /** `OWNER/REPO` of the roster repository, exactly as GitHub spells it (trust is case-sensitive). */
   readonly repository: string;
-  /** The default branch: apply runs on it unless `environment` is set; the drift report runs on it. */
+  /** The default branch: pull requests against it plan, and the drift report runs on it. */
   readonly branch: string;
-  /** A GitHub environment the apply job runs in; when set, only that environment may apply. */
-  readonly environment?: string;
+  /** The GitHub environment the apply and re-send jobs run in: the only jobs that may assume the apply role. */
+  readonly environment: string;
   /** GitHub's immutable numeric ids, for the `repo:OWNER@ID/REPO@ID:...` subject format. */
   readonly githubIds?: { readonly owner: string; readonly repository: string };
   /** The IAM path managed users live under. */
   readonly iamPath: string;
-  /** The IAM path of the groups the apply role may add users to or remove them from. */
+  /** The IAM path of the groups the apply role may use when `guardrails.groups` is `['*']`. */
   readonly groupPath: string;
   readonly sender: Sender;
   /** For user names that are not email addresses: mail goes to `name@emailDomain`. */
@@ -43,7 +58,7 @@ export interface Settings {
   /**
    * The account's SES is still in the sandbox. SES then authorizes a send against each recipient's
    * verified identity too, so the Lambda may send to any identity of this account (recipients must
-   * be verified anyway in the sandbox). Turn it off once SES has production access.
+   * be verified anyway in the sandbox); the From address stays fixed by `ses:FromAddress`.
    */
   readonly sesSandbox: boolean;
   /**
@@ -51,12 +66,19 @@ export interface Settings {
    * IAM cannot limit that move to the path, so it reaches every user no other repository manages.
    */
   readonly allowAdoption: boolean;
-  /** Where the dead-letter queue's alarm is emailed; without it the alarm only shows in CloudWatch. */
+  /** Where the alarms are emailed; without it they only show in CloudWatch. */
   readonly alarmEmail?: string;
+  /** What a roster may grant (`guardrails` of iam-gitops.yaml): enforced by the roles' policies. */
+  readonly guardrails: Guardrails;
+  /** The whole iam-gitops.yaml (accounts, defaultAccounts, ...), for the parts that need more. */
+  readonly repoConfig: RepoConfig;
+  /** The configuration file as named in messages (the `config` context, relative as given). */
+  readonly configFile: string;
 }
 
 /** Context keys the app reads; `-c key=value` overrides cdk.json. */
 export const SETTING_KEYS = [
+  'config',
   'repository',
   'branch',
   'environment',
@@ -78,73 +100,88 @@ export const SETTING_KEYS = [
 
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
+/** The GitHub environment the apply role trusts unless `environment` names another. */
+export const DEFAULT_ENVIRONMENT = 'iam-gitops';
+
 export class SettingsError extends Error {
   override readonly name = 'SettingsError';
   constructor(readonly problems: readonly string[]) {
     super(
-      `invalid iam-gitops settings (CDK context in cdk.json or -c key=value):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      `invalid iam-gitops settings (CDK context in cdk.json or -c key=value; guardrails in ${REPO_CONFIG_FILE}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
   }
 }
 
-// GitHub: owner names are alphanumerics and single hyphens, at most 39; repository names are
-// alphanumerics, '.', '_' and '-', at most 100.
-const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 // Characters git refuses in a ref name (git-check-ref-format), plus whitespace: a branch with them
 // cannot exist, and ':' would also break the OIDC subject's own separators.
 const BAD_REF_CHARACTER = /[\s~^:?*[\\]/;
 const hasControlCharacter = (value: string) =>
   [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 const isBadRefName = (value: string) => BAD_REF_CHARACTER.test(value) || hasControlCharacter(value);
-const DOMAIN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@([^\s@<>()[\]\\,;:"]+)$/;
+/** GitHub's numeric owner and repository ids. */
+const GITHUB_ID = /^[1-9][0-9]{0,19}$/;
+/** `IT team <it@example.com>`: a display name and the address in angle brackets. */
 const NAMED_EMAIL = /^([^<>\r\n]*)<([^<>\s]+)>$/;
-const DIGITS = /^[1-9][0-9]{0,19}$/;
 
 type Context = (key: SettingKey) => unknown;
 
-/** Reads the settings from CDK context (`(key) => node.tryGetContext(key)`), or throws every problem at once. */
-export function readSettings(context: Context): Settings {
-  const problems: string[] = [];
-  const problem = (key: SettingKey, message: string) => {
-    problems.push(`${key}: ${message}`);
-    return undefined;
-  };
+/** Unset, null and '' (or blanks) all mean "not configured": cdk.json placeholders may be empty. */
+const isUnset = (value: unknown) =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
-  /** Unset, null and '' are the same: "not configured" (cdk.json placeholders may be empty). */
+type Problem = (key: SettingKey, message: string) => undefined;
+
+function contextReader(context: Context, problem: Problem) {
+  /** A context value as trimmed text, or undefined when unset. */
   const text = (key: SettingKey): string | undefined => {
     const value = context(key);
-    if (value === undefined || value === null) return undefined;
+    if (isUnset(value)) return undefined;
     if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
     if (typeof value !== 'string') return problem(key, `expected a string, got ${JSON.stringify(value)}`);
-    const trimmed = value.trim();
-    return trimmed === '' ? undefined : trimmed;
+    return value.trim();
   };
 
   /** Strict: true/false (or "true"/"false" from -c); anything else is a typo, not false. */
   const flag = (key: SettingKey): boolean => {
     const value = context(key);
-    if (value === undefined || value === null || value === '') return false;
+    if (isUnset(value)) return false;
     if (value === true || value === 'true') return true;
     if (value === false || value === 'false') return false;
     problem(key, `expected true or false, got ${JSON.stringify(value)}`);
     return false;
   };
 
-  const path = (key: SettingKey, fallback: string, what: string): string => {
-    const raw = text(key);
-    if (raw === undefined) return fallback;
-    const normalized = normalizeIamPath(raw);
-    if (!IAM_PATH_PATTERN.test(normalized) || normalized.length > IAM_LIMITS.pathMaxLength) {
-      problem(key, `${JSON.stringify(raw)} is not an IAM path such as ${what}`);
-    }
-    return normalized;
+  /** A text value checked (and possibly transformed) by a shared zod piece; every issue under `key`. */
+  const checked = <T>(
+    key: SettingKey,
+    piece: z.ZodType<T, string>,
+    raw: string | undefined,
+  ): T | undefined => {
+    if (raw === undefined) return undefined;
+    const result = piece.safeParse(raw);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) problem(key, `${issue.message} (got ${JSON.stringify(raw)})`);
+    return undefined;
   };
 
-  const repository = text('repository');
-  if (repository === undefined) problem('repository', 'required: the roster repository as OWNER/REPO');
-  else if (!REPOSITORY.test(repository))
-    problem('repository', `${JSON.stringify(repository)} is not OWNER/REPO`);
+  return { text, flag, checked };
+}
+
+/**
+ * Reads the settings from CDK context (`(key) => node.tryGetContext(key)`) and the loaded
+ * `iam-gitops.yaml` (named `configFile` in messages), or throws every problem at once.
+ */
+export function readSettings(context: Context, repoConfig: RepoConfigResult, configFile: string): Settings {
+  const problems: string[] = [];
+  const problem: Problem = (key, message) => {
+    problems.push(`${key}: ${message}`);
+    return undefined;
+  };
+  const { text, flag, checked } = contextReader(context, problem);
+
+  const repositoryText = text('repository');
+  const repository = checked('repository', githubRepository, repositoryText);
+  if (isUnset(context('repository'))) problem('repository', 'required: the roster repository as OWNER/REPO');
 
   const branch = text('branch') ?? 'main';
   if (isBadRefName(branch) || branch.startsWith('refs/')) {
@@ -154,16 +191,16 @@ export function readSettings(context: Context): Settings {
     );
   }
 
-  const environment = text('environment');
-  if (environment !== undefined && (isBadRefName(environment) || environment.length > 255)) {
+  const environment = text('environment') ?? DEFAULT_ENVIRONMENT;
+  if (isBadRefName(environment) || environment.length > 255) {
     problem('environment', `${JSON.stringify(environment)} is not a GitHub environment name`);
   }
 
   const ownerId = text('githubOwnerId');
   const repositoryId = text('githubRepositoryId');
-  if (ownerId !== undefined && !DIGITS.test(ownerId))
+  if (ownerId !== undefined && !GITHUB_ID.test(ownerId))
     problem('githubOwnerId', 'expected the numeric owner id');
-  if (repositoryId !== undefined && !DIGITS.test(repositoryId)) {
+  if (repositoryId !== undefined && !GITHUB_ID.test(repositoryId)) {
     problem('githubRepositoryId', 'expected the numeric repository id');
   }
   if ((ownerId === undefined) !== (repositoryId === undefined)) {
@@ -173,25 +210,20 @@ export function readSettings(context: Context): Settings {
     );
   }
 
-  const iamPath = path('iamPath', DEFAULT_IAM_PATH, DEFAULT_IAM_PATH);
+  const iamPath = checked('iamPath', iamPathField, text('iamPath')) ?? DEFAULT_IAM_PATH;
   // The root path holds every user of the account: the apply role could then touch all of them.
   if (iamPath === '/') problem('iamPath', 'must not be "/": every user of the account would be in scope');
-  const groupPath = path('groupPath', '/', '/ or /iam-gitops/');
+  const groupPath = checked('groupPath', iamPathField, text('groupPath')) ?? '/';
 
   const sender = readSender(text('senderEmail'), text('senderDomain'), problem);
 
-  const emailDomain = text('emailDomain')?.replace(/^@/, '');
-  if (emailDomain !== undefined && !DOMAIN.test(emailDomain)) {
-    problem('emailDomain', `${JSON.stringify(emailDomain)} is not a domain such as example.com`);
-  }
+  const emailDomainText = text('emailDomain')?.replace(/^@/, '');
+  const emailDomain = checked('emailDomain', domainName, emailDomainText);
 
   const signInUrl = text('signInUrl');
   if (signInUrl !== undefined && !isHttpsUrl(signInUrl)) problem('signInUrl', 'expected an https:// URL');
 
-  const alarmEmail = text('alarmEmail');
-  if (alarmEmail !== undefined && !isEmailAddress(alarmEmail)) {
-    problem('alarmEmail', `${JSON.stringify(alarmEmail)} is not an email address`);
-  }
+  const alarmEmail = checked('alarmEmail', emailAddress, text('alarmEmail'));
 
   const existingTrail = flag('existingTrail');
   const existingOidcProvider = flag('existingOidcProvider');
@@ -199,12 +231,33 @@ export function readSettings(context: Context): Settings {
   const sesSandbox = flag('sesSandbox');
   const allowAdoption = flag('allowAdoption');
 
-  if (problems.length > 0 || repository === undefined || sender === undefined)
+  const guardrailsRead = readGuardrails(repoConfig, configFile);
+  problems.push(...guardrailsRead.problems);
+  const recipientDomains = guardrailsRead.guardrails?.recipientDomains;
+  if (
+    emailDomain !== undefined &&
+    recipientDomains !== undefined &&
+    !recipientDomains.includes(emailDomain)
+  ) {
+    problem(
+      'emailDomain',
+      `${emailDomain} is not one of guardrails.recipientDomains in ${configFile} (${recipientDomains.join(', ')}): users without an email would never get one`,
+    );
+  }
+
+  if (
+    problems.length > 0 ||
+    repository === undefined ||
+    sender === undefined ||
+    guardrailsRead.guardrails === undefined ||
+    guardrailsRead.repoConfig === undefined
+  ) {
     throw new SettingsError(problems);
+  }
   return {
     repository,
     branch,
-    ...(environment === undefined ? {} : { environment }),
+    environment,
     ...(ownerId === undefined || repositoryId === undefined
       ? {}
       : { githubIds: { owner: ownerId, repository: repositoryId } }),
@@ -219,13 +272,38 @@ export function readSettings(context: Context): Settings {
     sesSandbox,
     allowAdoption,
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    guardrails: guardrailsRead.guardrails,
+    repoConfig: guardrailsRead.repoConfig,
+    configFile,
   };
+}
+
+/** The keys a `guardrails` block must set, named in the refusal to synthesize without one. */
+export const REQUIRED_GUARDRAIL_KEYS = ['guardrails.groups', 'guardrails.policies'] as const;
+
+function readGuardrails(
+  repoConfig: RepoConfigResult,
+  configFile: string,
+): { problems: string[]; guardrails?: Guardrails; repoConfig?: RepoConfig } {
+  if (!repoConfig.ok) return { problems: repoConfig.issues.map(formatIssue) };
+  const { guardrails } = repoConfig.config;
+  if (guardrails === undefined) {
+    const missing: RosterIssue = {
+      file: repoConfig.source?.file ?? configFile,
+      field: 'guardrails',
+      line: 1,
+      column: 1,
+      message: `required by the infrastructure, which enforces it in IAM: set ${REQUIRED_GUARDRAIL_KEYS.join(' and ')} (['*'] allows any, a conscious opt-out); see docs/infrastructure.md`,
+    };
+    return { problems: [formatIssue(missing)] };
+  }
+  return { problems: [], guardrails, repoConfig: repoConfig.config };
 }
 
 function readSender(
   email: string | undefined,
   domain: string | undefined,
-  problem: (key: SettingKey, message: string) => undefined,
+  problem: Problem,
 ): Sender | undefined {
   if (email === undefined && domain === undefined) {
     return problem(
@@ -233,7 +311,7 @@ function readSender(
       'required: set senderEmail (an address to verify) or senderDomain (a domain to verify with DKIM)',
     );
   }
-  if (domain !== undefined && !DOMAIN.test(domain)) {
+  if (domain !== undefined && !isDomain(domain)) {
     return problem('senderDomain', `${JSON.stringify(domain)} is not a domain such as example.com`);
   }
   // With only a domain, the mail comes from a fixed mailbox of it; SES needs no mailbox to exist.
@@ -256,15 +334,41 @@ function readSender(
   return { from, address, identity: { kind: 'domain', name: lower } };
 }
 
-function isEmailAddress(value: string): boolean {
-  const domain = EMAIL.exec(value)?.[1];
-  return domain !== undefined && DOMAIN.test(domain);
-}
-
 function isHttpsUrl(value: string): boolean {
   try {
     return new URL(value).protocol === 'https:';
   } catch {
     return false;
   }
+}
+
+/**
+ * The app's entry: reads the `config` context (default iam-gitops.yaml, resolved against `cwd`,
+ * the directory `cdk` runs in), loads that file, and reads the settings; throws SettingsError.
+ */
+export async function loadSettings(context: Context, cwd: string): Promise<Settings> {
+  const given = context('config');
+  const configFile = typeof given === 'string' && given.trim() !== '' ? given.trim() : REPO_CONFIG_FILE;
+  const loaded = await loadRepoConfig({
+    path: resolve(cwd, configFile),
+    displayPath: configFile,
+    required: true,
+  });
+  return readSettings(context, withMissingFileHint(loaded), configFile);
+}
+
+/** A missing file says what it must hold, not only that it is missing. */
+function withMissingFileHint(result: RepoConfigResult): RepoConfigResult {
+  if (result.ok) return result;
+  return {
+    ok: false,
+    issues: result.issues.map((issue) =>
+      issue.message === 'does not exist'
+        ? {
+            ...issue,
+            message: `does not exist: the infrastructure needs the roster repository's configuration with a guardrails block (${REQUIRED_GUARDRAIL_KEYS.join(', ')}); create it, or point -c config=PATH at it`,
+          }
+        : issue,
+    ),
+  };
 }

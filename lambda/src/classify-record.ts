@@ -1,5 +1,6 @@
-// Decides, from one SNS record alone, whether it asks for credentials. Everything here comes from
-// the event, which is only a hint: deliver-credentials re-checks scope with GetUser.
+// Decides, from one SNS record alone, whether it asks for credentials and whether its provenance
+// allows an answer. Everything here comes from the event, which is only a hint for scope:
+// deliver-credentials re-checks the user with GetUser.
 import { TAG_CREDENTIALS_REQUESTED, TAG_CREDENTIALS_SENT } from '../../src/contract.js';
 import {
   DETAIL_TYPE_API_CALL,
@@ -11,14 +12,31 @@ import {
   parseTagUserParameters,
   SOURCE_IAM,
 } from './envelope.js';
+import {
+  checkProvenance,
+  type EventAccount,
+  type ProvenanceSettings,
+  type RefusalByProvenance,
+} from './provenance.js';
 
-/** What the Lambda was asked to do: deliver credentials to `userName`, answering `eventId`. */
-export interface CredentialRequest {
+interface RequestBase {
   /** The CloudTrail record's eventID: the same in every redelivery of the same API call. */
   readonly eventId: string;
-  readonly eventName: 'CreateUser' | 'TagUser';
   readonly userName: string;
+  /** The account the call was made in, and through which role the Lambda acts there. */
+  readonly account: EventAccount;
+  /** userIdentity.arn: the session that made the call, for the log. */
+  readonly principal?: string;
 }
+
+/** What the Lambda was asked to do: deliver credentials to `userName`, answering `eventId`. */
+export type CredentialRequest =
+  | (RequestBase & { readonly eventName: 'CreateUser' })
+  | (RequestBase & {
+      readonly eventName: 'TagUser';
+      /** The credentials-requested value the call set: honoured only while the user still has it. */
+      readonly requestedValue: string;
+    });
 
 export type IgnoreReason =
   /** Delivered through another SNS topic than TOPIC_ARN. */
@@ -41,14 +59,18 @@ export interface RecordIdentity {
   readonly eventId?: string;
   readonly eventName?: string;
   readonly userName?: string;
+  /** The account the event says it came from. */
+  readonly accountId?: string;
+  readonly principal?: string;
 }
 
 export type Classification =
   | { readonly kind: 'request'; readonly request: CredentialRequest }
   | ({ readonly kind: 'ignored'; readonly reason: IgnoreReason } & RecordIdentity)
+  | ({ readonly kind: 'refused'; readonly reason: RefusalByProvenance } & RecordIdentity)
   | ({ readonly kind: 'malformed'; readonly problem: string } & RecordIdentity);
 
-export interface ClassifySettings {
+export interface ClassifySettings extends ProvenanceSettings {
   readonly topicArn: string;
   readonly managedPath: string;
 }
@@ -60,38 +82,77 @@ export function classifyRecord(raw: unknown, settings: ClassifySettings): Classi
 
   const eventBridge = parseEventBridgeEvent(sns.value.Sns.Message);
   if (!eventBridge.ok) return { kind: 'malformed', problem: eventBridge.problem };
-  const { 'detail-type': detailType, source } = eventBridge.value;
+  const { 'detail-type': detailType, source, account: eventAccount } = eventBridge.value;
   if (detailType !== DETAIL_TYPE_API_CALL || source !== SOURCE_IAM) {
     return { kind: 'ignored', reason: 'not-iam-api-call' };
   }
 
   const trail = parseCloudTrailRecord(eventBridge.value.detail);
   if (!trail.ok) return { kind: 'malformed', problem: trail.problem };
-  const { eventID: eventId, eventName, eventSource, errorCode, requestParameters } = trail.value;
-  const identity = { eventId, eventName };
+  const {
+    eventID: eventId,
+    eventName,
+    eventSource,
+    errorCode,
+    requestParameters,
+    userIdentity,
+  } = trail.value;
+  const principal = userIdentity?.arn;
+  const identity = {
+    eventId,
+    eventName,
+    accountId: eventAccount,
+    ...(principal === undefined ? {} : { principal }),
+  };
   if (eventSource !== EVENT_SOURCE_IAM) return { kind: 'ignored', reason: 'not-iam-api-call', ...identity };
   if (eventName !== 'CreateUser' && eventName !== 'TagUser') {
     return { kind: 'ignored', reason: 'other-event', ...identity };
   }
   if (errorCode !== undefined) return { kind: 'ignored', reason: 'failed-call', ...identity };
 
+  let userName: string;
+  let requestedValue: string | undefined;
   if (eventName === 'CreateUser') {
     const parameters = parseCreateUserParameters(requestParameters);
     if (!parameters.ok) return { kind: 'malformed', problem: parameters.problem, ...identity };
-    const { userName, path = '/' } = parameters.value;
+    userName = parameters.value.userName;
+    const { path = '/' } = parameters.value;
     if (!path.startsWith(settings.managedPath)) {
       return { kind: 'ignored', reason: 'outside-path', ...identity, userName };
     }
-    return { kind: 'request', request: { eventId, eventName, userName } };
+  } else {
+    const parameters = parseTagUserParameters(requestParameters);
+    if (!parameters.ok) return { kind: 'malformed', problem: parameters.problem, ...identity };
+    userName = parameters.value.userName;
+    const { tags } = parameters.value;
+    requestedValue = tags.find((tag) => tag.key === TAG_CREDENTIALS_REQUESTED)?.value;
+    if (requestedValue === undefined) {
+      // The Lambda's own TagUser comes back through CloudTrail too; answering it would loop forever.
+      const reason = tags.some((tag) => tag.key === TAG_CREDENTIALS_SENT)
+        ? 'own-marker'
+        : 'not-a-credentials-request';
+      return { kind: 'ignored', reason, ...identity, userName };
+    }
   }
 
-  const parameters = parseTagUserParameters(requestParameters);
-  if (!parameters.ok) return { kind: 'malformed', problem: parameters.problem, ...identity };
-  const { userName, tags } = parameters.value;
-  const keys = new Set(tags.map((tag) => tag.key));
-  if (keys.has(TAG_CREDENTIALS_REQUESTED))
-    return { kind: 'request', request: { eventId, eventName, userName } };
-  // The Lambda's own TagUser comes back through CloudTrail too; answering it would loop forever.
-  if (keys.has(TAG_CREDENTIALS_SENT)) return { kind: 'ignored', reason: 'own-marker', ...identity, userName };
-  return { kind: 'ignored', reason: 'not-a-credentials-request', ...identity, userName };
+  // A request: acted on only for the apply role of the account it was made in.
+  const provenance = checkProvenance(
+    { eventAccount, recipientAccountId: trail.value.recipientAccountId, userIdentity },
+    settings,
+  );
+  if (!provenance.ok) return { kind: 'refused', reason: provenance.reason, ...identity, userName };
+
+  const base = {
+    eventId,
+    userName,
+    account: provenance.account,
+    ...(principal === undefined ? {} : { principal }),
+  };
+  return {
+    kind: 'request',
+    request:
+      requestedValue === undefined
+        ? { ...base, eventName: 'CreateUser' }
+        : { ...base, eventName: 'TagUser', requestedValue },
+  };
 }

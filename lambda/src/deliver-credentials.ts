@@ -1,36 +1,55 @@
-// The credential flow for one request: check the user with IAM, set a new temporary password,
-// email it, and mark the user so that a redelivered event sends nothing.
+// The credential flow for one request whose provenance is accepted: check that the event agrees
+// with the user as IAM has it now, set a new temporary password, email it, and mark the user so
+// that a redelivered event sends nothing.
 //
 // Exactly once, as far as AWS allows: the marker is written only after SES accepted the email, so
 // a crash anywhere before it is repaired by the redelivery (a new password, then the email); a
 // crash between the send and the marker sends a second email with a newer password. A duplicate
 // is preferred to a lost email: the newest email always holds the working password.
+//
+// AWS calls: GetUser, Create/UpdateLoginProfile, SendEmail, TagUser; the password policy and the
+// account alias come from AccountFacts, read at most once per account every few minutes.
 import {
   CreateLoginProfileCommand,
-  GetAccountPasswordPolicyCommand,
   GetUserCommand,
   type IAMClient,
-  ListAccountAliasesCommand,
-  type PasswordPolicy,
   TagUserCommand,
   UpdateLoginProfileCommand,
 } from '@aws-sdk/client-iam';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { TAG_CONSOLE, TAG_CREDENTIALS_SENT, TAG_MANAGED_BY } from '../../src/contract.js';
+import {
+  TAG_CONSOLE,
+  TAG_CREDENTIALS_REQUESTED,
+  TAG_CREDENTIALS_SENT,
+  TAG_DISABLED_AT,
+  TAG_MANAGED_BY,
+} from '../../src/contract.js';
+import { isRecipientAllowed } from '../../src/settings/fields.js';
 import { type Backoff, retry, type Sleep } from '../../src/util/retry.js';
+import type { AccountFacts } from './account-facts.js';
+import { accountIdFromArn } from './arn.js';
 import type { CredentialRequest } from './classify-record.js';
 import type { Config } from './config.js';
 import { renderEmail } from './email.js';
-import { errorMessage, errorName, isNamed, isThrottling } from './errors.js';
+import { errorMessage, errorName, isNamed } from './errors.js';
 import type { Log } from './logger.js';
-import { generatePassword, type PasswordRules, passwordViolations, rulesFromPolicy } from './password.js';
+import { generatePassword, type PasswordRules, passwordViolations } from './password.js';
 import { type RecipientSource, resolveRecipient } from './recipient.js';
-import { accountIdFromArn, signInFor } from './sign-in-url.js';
+import { signInFor } from './sign-in-url.js';
+
+/** What the flow reads of the configuration. */
+export type DeliverySettings = Pick<
+  Config,
+  'senderEmail' | 'managedPath' | 'emailDomain' | 'signInUrl' | 'recipientDomains' | 'configurationSet'
+>;
 
 export interface DeliveryDependencies {
+  /** Acts in the request's account (the central Lambda: through the member's credentials role). */
   readonly iam: IAMClient;
   readonly ses: SESv2Client;
-  readonly config: Config;
+  readonly config: DeliverySettings;
+  /** The account's password policy and alias, cached per container. */
+  readonly facts: AccountFacts;
   /** Already carries the request's user and event id. */
   readonly log: Log;
   readonly sleep: Sleep;
@@ -41,23 +60,38 @@ export interface DeliveryDependencies {
 /** Right after CreateUser, IAM may still answer NoSuchEntity: about 6 s at most, then give up. */
 export const EVENTUAL_CONSISTENCY_BACKOFF: Backoff = { attempts: 6, baseDelayMs: 250, maxDelayMs: 2_000 };
 
-/** SES in the sandbox sends one email a second; on top of the SDK's own retries, wait up to 7 s. */
-export const SES_THROTTLING_BACKOFF: Backoff = { attempts: 4, baseDelayMs: 1_000, maxDelayMs: 4_000 };
-
+/** Nothing to do, and nothing amiss: no metric. */
 export type IgnoredUser =
+  /** The credentials-sent marker already names this event: a redelivery of an answered event. */
+  | 'duplicate'
+  /** A new user with `console: false`: the roster asked for no password. */
+  | 'console-disabled';
+
+/** The event does not agree with IAM now: nothing is sent, and the refusal is counted (alarmed). */
+export type RefusedUser =
+  /** GetUser was refused: the Lambda's role may read only users under the managed path. */
+  | 'not-readable'
   /** GetUser shows a path outside the managed one. */
   | 'outside-path'
-  /**
-   * GetUser was refused: the Lambda's role may read only users under the managed path, so IAM
-   * answers AccessDenied for anyone else (a TagUser event cannot be filtered by path).
-   */
-  | 'not-readable'
   /** No managed-by tag: not a user of any roster. */
   | 'not-managed'
-  /** The roster says `console: false`. */
+  /** GetUser answered for another account than the event's (a misdirected credentials role). */
+  | 'other-account'
+  /** Offboarded (`disabled-at`): a disabled user gets no password. */
+  | 'disabled'
+  /** A re-send for a user whose roster says `console: false`. */
   | 'console-disabled'
-  /** The credentials-sent marker already names this event. */
-  | 'duplicate';
+  /** A CreateUser for a user already answered: a replay. Re-sends come only through the request tag. */
+  | 'already-sent'
+  /** A re-send whose credentials-requested value is no longer the user's (stale, or someone else's). */
+  | 'stale-request';
+
+/** The user should get credentials but cannot be reached (metric `UndeliverableUsers`, alarmed). */
+export type UndeliverableUser =
+  /** No email tag, no address-shaped name, no EMAIL_DOMAIN; or an email tag that is not an address. */
+  | 'no-recipient'
+  /** The address is outside RECIPIENT_DOMAINS. */
+  | 'recipient-not-allowed';
 
 export type DeliveryOutcome =
   | {
@@ -68,7 +102,8 @@ export type DeliveryOutcome =
       readonly marked: boolean;
     }
   | { readonly outcome: 'ignored'; readonly reason: IgnoredUser }
-  | { readonly outcome: 'no-recipient'; readonly reason: string };
+  | { readonly outcome: 'refused'; readonly reason: RefusedUser }
+  | { readonly outcome: 'undeliverable'; readonly reason: UndeliverableUser; readonly detail?: string };
 
 export async function deliverCredentials(
   request: CredentialRequest,
@@ -80,38 +115,29 @@ export async function deliverCredentials(
     user = await getUser(request.userName, deps);
   } catch (error) {
     // Retrying would only fill the dead-letter queue: the answer will not change.
-    if (isNamed(error, 'AccessDenied', 'AccessDeniedException'))
-      return { outcome: 'ignored', reason: 'not-readable' };
+    if (isNamed(error, 'AccessDenied', 'AccessDeniedException')) return refused('not-readable');
     throw error;
   }
 
-  if (!user.path.startsWith(config.managedPath)) return { outcome: 'ignored', reason: 'outside-path' };
-  const { tags } = user;
-  if (!tags[TAG_MANAGED_BY]) return { outcome: 'ignored', reason: 'not-managed' };
-  const consoleTag = tags[TAG_CONSOLE];
-  if (consoleTag === undefined) {
-    // Console access is the roster's default; a user created before the tag existed gets it.
-    log('info', `no ${TAG_CONSOLE} tag: treated as true, the roster's default`);
-  } else if (consoleTag !== 'true') {
-    return { outcome: 'ignored', reason: 'console-disabled' };
+  const checked = checkUser(request, user, config.managedPath, log);
+  if (checked !== undefined) return checked;
+
+  const recipient = resolveRecipient(user.userName, user.tags, config.emailDomain);
+  if (!recipient.ok) return { outcome: 'undeliverable', reason: 'no-recipient', detail: recipient.reason };
+  if (!isRecipientAllowed(recipient.address, config.recipientDomains)) {
+    return { outcome: 'undeliverable', reason: 'recipient-not-allowed' };
   }
-  if (tags[TAG_CREDENTIALS_SENT] === request.eventId) return { outcome: 'ignored', reason: 'duplicate' };
 
-  const recipient = resolveRecipient(user.userName, tags, config.emailDomain);
-  if (!recipient.ok) return { outcome: 'no-recipient', reason: recipient.reason };
+  const { password, loginProfile } = await setNewPassword(request, user, deps);
 
-  const rules = await readPasswordRules(deps.iam);
-  const password = generatePassword(rules, { userName: user.userName });
-  // generatePassword already checks each draw; this guards the one place a password meets IAM.
-  const violations = passwordViolations(password, rules, { userName: user.userName });
-  if (violations.length > 0)
-    throw new Error(`generated password breaks the policy: ${violations.join(', ')}`);
-  const loginProfile = await setLoginProfile(request, password, deps);
-
-  const accountId = accountIdFromArn(user.arn);
-  if (accountId === undefined) throw new Error('GetUser returned an ARN without an account id');
-  const alias = config.signInUrl === undefined ? await readAccountAlias(deps.iam) : undefined;
-  const signIn = signInFor({ accountId, alias, override: config.signInUrl });
+  const accountId = request.account.id;
+  const alias = config.signInUrl === undefined ? await deps.facts.alias(accountId, deps.iam) : undefined;
+  const signIn = signInFor({
+    accountId,
+    alias,
+    name: request.account.kind === 'member' ? request.account.member.name : undefined,
+    override: config.signInUrl,
+  });
   const email = renderEmail({
     reason: request.eventName === 'CreateUser' ? 'new-user' : 'resend',
     userName: user.userName,
@@ -123,6 +149,45 @@ export async function deliverCredentials(
 
   const marked = await markSent(user.userName, request.eventId, deps);
   return { outcome: 'sent', loginProfile, recipientSource: recipient.source, marked };
+}
+
+function refused(reason: RefusedUser): DeliveryOutcome {
+  return { outcome: 'refused', reason };
+}
+
+/** Does the event agree with the user as IAM has it now? Undefined when it does. */
+function checkUser(
+  request: CredentialRequest,
+  user: UserRecord,
+  managedPath: string,
+  log: Log,
+): DeliveryOutcome | undefined {
+  const { tags } = user;
+  if (accountIdFromArn(user.arn) !== request.account.id) return refused('other-account');
+  if (!user.path.startsWith(managedPath)) return refused('outside-path');
+  if (!tags[TAG_MANAGED_BY]) return refused('not-managed');
+  // A redelivery of an event already answered, whatever has happened to the user since.
+  if (tags[TAG_CREDENTIALS_SENT] === request.eventId) return { outcome: 'ignored', reason: 'duplicate' };
+  if (tags[TAG_DISABLED_AT] !== undefined) return refused('disabled');
+
+  const consoleTag = tags[TAG_CONSOLE];
+  if (consoleTag === undefined) {
+    // Console access is the roster's default; a user created before the tag existed gets it.
+    log('info', `no ${TAG_CONSOLE} tag: treated as true, the roster's default`);
+  } else if (consoleTag !== 'true') {
+    // The action creates such users every day; only a re-send for one is out of order.
+    return request.eventName === 'CreateUser'
+      ? { outcome: 'ignored', reason: 'console-disabled' }
+      : refused('console-disabled');
+  }
+
+  if (request.eventName === 'CreateUser') {
+    // Answered already (for a CreateUser or a later re-send): another CreateUser event is a replay.
+    if (tags[TAG_CREDENTIALS_SENT] !== undefined) return refused('already-sent');
+  } else if (tags[TAG_CREDENTIALS_REQUESTED] !== request.requestedValue) {
+    return refused('stale-request');
+  }
+  return undefined;
 }
 
 function consistencyRetry(deps: DeliveryDependencies, call: string) {
@@ -162,15 +227,36 @@ async function getUser(userName: string, deps: DeliveryDependencies): Promise<Us
   return { userName: user.UserName, path: user.Path, arn: user.Arn, tags };
 }
 
-async function readPasswordRules(iam: IAMClient): Promise<PasswordRules> {
-  let policy: PasswordPolicy | undefined;
+function drawPassword(rules: PasswordRules, userName: string): string {
+  const password = generatePassword(rules, { userName });
+  // generatePassword already checks each draw; this guards the one place a password meets IAM.
+  const violations = passwordViolations(password, rules, { userName });
+  if (violations.length > 0)
+    throw new Error(`generated password breaks the policy: ${violations.join(', ')}`);
+  return password;
+}
+
+/**
+ * A password drawn to the cached policy; if IAM refuses it, the policy has changed since it was
+ * read: read it again and draw once more. A second refusal fails the record.
+ */
+async function setNewPassword(
+  request: CredentialRequest,
+  user: UserRecord,
+  deps: DeliveryDependencies,
+): Promise<{ password: string; loginProfile: 'created' | 'updated' }> {
+  const accountId = request.account.id;
+  const rules = await deps.facts.passwordRules(accountId, deps.iam);
+  const password = drawPassword(rules, user.userName);
   try {
-    policy = (await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy;
+    return { password, loginProfile: await setLoginProfile(request, password, deps) };
   } catch (error) {
-    // NoSuchEntity: the account has no policy of its own, so AWS's default one applies.
-    if (!isNamed(error, 'NoSuchEntityException')) throw error;
+    if (!isNamed(error, 'PasswordPolicyViolationException')) throw error;
+    deps.log('info', 'IAM refused the password: the password policy changed; reading it again');
+    const fresh = await deps.facts.passwordRules(accountId, deps.iam, { refresh: true });
+    const again = drawPassword(fresh, user.userName);
+    return { password: again, loginProfile: await setLoginProfile(request, again, deps) };
   }
-  return rulesFromPolicy(policy);
 }
 
 /**
@@ -213,35 +299,30 @@ async function setLoginProfile(
   }
 }
 
-async function readAccountAlias(iam: IAMClient): Promise<string | undefined> {
-  const answer = await iam.send(new ListAccountAliasesCommand({}));
-  // An account has at most one alias.
-  return answer.AccountAliases?.[0];
-}
-
+/** Throttling and server errors are retried by the SES client itself (adaptive mode). */
 async function sendEmail(
   to: string,
   email: { readonly subject: string; readonly text: string; readonly html: string },
   deps: DeliveryDependencies,
 ): Promise<void> {
-  const command = new SendEmailCommand({
-    FromEmailAddress: deps.config.senderEmail,
-    Destination: { ToAddresses: [to] },
-    Content: {
-      Simple: {
-        Subject: { Data: email.subject, Charset: 'UTF-8' },
-        Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+  await deps.ses.send(
+    new SendEmailCommand({
+      FromEmailAddress: deps.config.senderEmail,
+      ...(deps.config.configurationSet === undefined
+        ? {}
+        : { ConfigurationSetName: deps.config.configurationSet }),
+      Destination: { ToAddresses: [to] },
+      Content: {
+        Simple: {
+          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Body: {
+            Text: { Data: email.text, Charset: 'UTF-8' },
+            Html: { Data: email.html, Charset: 'UTF-8' },
+          },
+        },
       },
-    },
-  });
-  await retry(() => deps.ses.send(command), {
-    ...SES_THROTTLING_BACKOFF,
-    shouldRetry: isThrottling,
-    sleep: deps.sleep,
-    ...(deps.random === undefined ? {} : { random: deps.random }),
-    onRetry: ({ attempt, delayMs, error }) =>
-      deps.log('warn', 'SES throttled the send; retrying', { attempt, delayMs, error: errorName(error) }),
-  });
+    }),
+  );
 }
 
 /**

@@ -47,12 +47,31 @@ const eventBridgeEventSchema = z.looseObject({
 
 export type EventBridgeEvent = z.infer<typeof eventBridgeEventSchema>;
 
+/**
+ * Who made the call. Only what provenance reads is named; for a role session CloudTrail writes the
+ * role itself (path included) as `sessionContext.sessionIssuer`. Other identity types (IAMUser,
+ * Root, AWSService, ...) lack some of these fields, which is why each is optional.
+ */
+const userIdentitySchema = z.looseObject({
+  type: z.string().optional(),
+  arn: z.string().optional(),
+  accountId: z.string().optional(),
+  sessionContext: z
+    .looseObject({
+      sessionIssuer: z.looseObject({ type: z.string().optional(), arn: z.string().optional() }).optional(),
+    })
+    .optional(),
+});
+
+export type UserIdentity = z.infer<typeof userIdentitySchema>;
+
 /** The part of a CloudTrail record every event shares. Event-specific parameters are parsed later. */
 const cloudTrailRecordSchema = z.looseObject({
   eventID: z.string().min(1),
   eventName: z.string().min(1),
   eventSource: z.string(),
   eventTime: z.string().optional(),
+  userIdentity: userIdentitySchema.optional(),
   recipientAccountId: z.string().optional(),
   errorCode: z.string().optional(),
   requestParameters: z.unknown().optional(),

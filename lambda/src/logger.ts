@@ -1,6 +1,14 @@
-// Structured logs: one JSON object per line on stdout, which CloudWatch Logs stores as is and
-// Logs Insights can query by field. Values are scalars only, so an event or an SDK response can
-// never be logged whole, and the type refuses a `password` field.
+// Structured logs through Powertools Logger: one JSON object per line, which CloudWatch Logs
+// stores as is and Logs Insights queries by field. Powertools adds the level, time, service, the
+// cold start flag and the Lambda request id (`addContext`), and takes its level from
+// AWS_LAMBDA_LOG_LEVEL (Lambda's advanced logging controls), else POWERTOOLS_LOG_LEVEL.
+//
+// The flow logs through `Log`, whose fields are scalars only, so an event or an SDK response can
+// never be logged whole, and whose type refuses a `password` field; the logger's JSON replacer
+// drops any field named like a password or secret as well. The event itself is never handed to
+// the logger (no `logEvent`), whatever POWERTOOLS_LOGGER_LOG_EVENT says.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { LAMBDA_METRICS } from '../../src/contract.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -13,23 +21,23 @@ export type Log = (level: LogLevel, message: string, fields?: LogFields) => void
 /** Belt and braces for the type above: a field named like a password is dropped, whatever its type. */
 const SECRET_FIELD = /password|secret/i;
 
-export interface LoggerOptions {
-  readonly write?: (line: string) => void;
-  readonly now?: () => Date;
-  /** Fields every line carries (for example the Lambda request id). */
-  readonly fields?: LogFields;
+export function createLogger(): Logger {
+  return new Logger({
+    // The same service name as the metrics' dimension, so logs and metrics are found together.
+    serviceName: LAMBDA_METRICS.service,
+    jsonReplacerFn: (key, value) => (SECRET_FIELD.test(key) ? undefined : value),
+  });
 }
 
-export function createLogger(options: LoggerOptions = {}): Log {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const now = options.now ?? (() => new Date());
-  const base = options.fields ?? {};
+/** The flow's `Log`, written by `logger`. */
+export function logTo(logger: Logger): Log {
   return (level, message, fields = {}) => {
-    const entry: Record<string, LogValue> = { time: now().toISOString(), level, message };
-    for (const [key, value] of Object.entries({ ...base, ...fields })) {
-      if (value !== undefined && !SECRET_FIELD.test(key)) entry[key] = value;
+    // Scalars only at run time too: an object that slipped past the types is left out whole.
+    const scalars: Record<string, LogValue> = {};
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) scalars[key] = value;
     }
-    write(JSON.stringify(entry));
+    logger[level](message, scalars);
   };
 }
 

@@ -1,17 +1,9 @@
 // Who receives a user's sign-in details. The order is the contract's: the email tag, else the
 // user name when it is an address, else name@EMAIL_DOMAIN. No address is an outcome, not a crash.
+// What counts as an address is the project's one email rule (src/settings/fields.ts), the same
+// the roster applies, so a user the roster accepts is never silently left without an email.
 import { LAMBDA_ENV, TAG_EMAIL } from '../../src/contract.js';
-
-/**
- * The WHATWG HTML "valid email address" rule (what `<input type=email>` accepts), with at least
- * one dot in the domain: strict enough to refuse junk, loose enough for every real mailbox.
- */
-const EMAIL_PATTERN =
-  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-
-export function isEmailAddress(value: string): boolean {
-  return value.length <= 254 && EMAIL_PATTERN.test(value);
-}
+import { isEmailAddress } from '../../src/settings/fields.js';
 
 export type RecipientSource = 'email-tag' | 'user-name' | 'email-domain';
 

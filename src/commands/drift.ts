@@ -1,7 +1,9 @@
 // Drift: what IAM holds that the roster does not say. Read from the plan (a pure function of
 // roster and IAM), so drift is exactly what the next apply would change back or report.
+
+import { code, countOf, escapeCell } from '../plan/markdown.js';
 import type { OffboardCandidate, Plan, Scope, UnmanagedUser, UserPlan } from '../plan/plan.js';
-import { describeChange, escapeCell } from '../plan/render-markdown.js';
+import { describeChange } from '../plan/render-markdown.js';
 import { formatIssue, type RosterIssue } from '../roster/roster-issue.js';
 
 export interface Drift {
@@ -43,8 +45,6 @@ export function driftCount(drift: Drift): number {
   );
 }
 
-const code = (text: string) => `\`${escapeCell(text)}\``;
-
 export function renderDriftMarkdown(drift: Drift): string {
   const count = driftCount(drift);
   const lines = [
@@ -52,7 +52,7 @@ export function renderDriftMarkdown(drift: Drift): string {
     '',
     count === 0
       ? 'No drift: IAM holds exactly what the roster says.'
-      : `**${count} finding${count === 1 ? '' : 's'}**: IAM differs from the roster. The next apply puts managed users back as their files say; users it does not manage are only reported.`,
+      : `**${countOf(count, 'finding')}**: IAM differs from the roster. The next apply puts managed users back as their files say; users it does not manage are only reported.`,
     '',
   ];
   if (drift.changed.length > 0) {

@@ -10,16 +10,15 @@ import {
   DeleteLoginProfileCommand,
   GetLoginProfileCommand,
   type IAMClient,
-  ListUsersCommand,
-  type ListUsersCommandOutput,
+  paginateListUsers,
 } from '@aws-sdk/client-iam';
 import { TAG_CONSOLE, TAG_CREDENTIALS_REQUESTED } from '../contract.js';
 import { isAwsError } from '../iam/aws-error.js';
 import { readSnapshot } from '../iam/read-snapshot.js';
 import type { IamSnapshot, IamUser } from '../iam/snapshot.js';
+import { code, countOf } from '../plan/markdown.js';
 import { isDisabled } from '../plan/offboard.js';
 import type { Scope } from '../plan/plan.js';
-import { escapeCell } from '../plan/render-markdown.js';
 import { placementOf } from '../plan/scope.js';
 import { mapLimit } from '../util/map-limit.js';
 import { type Sleep, withRetry } from '../util/retry.js';
@@ -90,20 +89,11 @@ export function isStale(sent: Date, now: Date, expiryDays: number): boolean {
 
 async function listPasswordLastUsed(iam: IAMClient, iamPath: string): Promise<Map<string, Date | undefined>> {
   const result = new Map<string, Date | undefined>();
-  let marker: string | undefined;
-  do {
-    const page: ListUsersCommandOutput = await iam.send(
-      new ListUsersCommand({
-        PathPrefix: iamPath,
-        MaxItems: PAGE_SIZE,
-        ...(marker ? { Marker: marker } : {}),
-      }),
-    );
+  for await (const page of paginateListUsers({ client: iam, pageSize: PAGE_SIZE }, { PathPrefix: iamPath })) {
     for (const user of page.Users ?? []) {
       if (user.UserName) result.set(user.UserName, user.PasswordLastUsed);
     }
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  }
   return result;
 }
 
@@ -176,8 +166,6 @@ export async function findStaleInvites(
   };
 }
 
-const code = (text: string) => `\`${escapeCell(text)}\``;
-
 export function renderStaleInvitesMarkdown(report: StaleInviteReport): string {
   const count = report.stale.length;
   const lines = [
@@ -193,8 +181,8 @@ export function renderStaleInvitesMarkdown(report: StaleInviteReport): string {
   }
   lines.push(
     report.expireInvites
-      ? `**${count} stale invitation${count === 1 ? '' : 's'} expired**: sent more than ${report.expiryDays} days ago and never used, so the login profile was deleted.`
-      : `**${count} stale invitation${count === 1 ? '' : 's'}**: sent more than ${report.expiryDays} days ago and never used. Set \`expire-invites: true\` to delete their login profiles.`,
+      ? `**${countOf(count, 'stale invitation')} expired**: sent more than ${report.expiryDays} days ago and never used, so the login profile was deleted.`
+      : `**${countOf(count, 'stale invitation')}**: sent more than ${report.expiryDays} days ago and never used. Set \`expire-invites: true\` to delete their login profiles.`,
     '',
     '| User | Invited | Days | Login profile |',
     '|---|---|---|---|',

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { RosterIssue } from '../roster/roster-issue.js';
 import { type FieldPositions, parseLocatedYaml, positionFor } from '../yaml/located-yaml.js';
-import { ANY, type RepoConfig, repoConfigSchema } from './repo-config-schema.js';
+import { ANY, REPO_CONFIG_FILE, type RepoConfig, repoConfigSchema } from './repo-config-schema.js';
 
 /** The configuration is a few lines; anything this large is a mistake or an attack. */
 export const MAX_REPO_CONFIG_BYTES = 64 * 1024;
@@ -17,13 +17,20 @@ export interface LoadRepoConfigOptions {
   readonly required: boolean;
 }
 
+/** Where the configuration was read from, so findings about it point at its lines. */
+export interface RepoConfigSource {
+  /** As the user sees it, relative to the repository root: `iam-gitops.yaml`. */
+  readonly file: string;
+  readonly positions: FieldPositions;
+}
+
 export type RepoConfigResult =
   | {
       readonly ok: true;
       /** `{}` when the file does not exist and was not required. */
       readonly config: RepoConfig;
       /** Undefined when there was no file. */
-      readonly source: { readonly file: string; readonly positions: FieldPositions } | undefined;
+      readonly source: RepoConfigSource | undefined;
     }
   | { readonly ok: false; readonly issues: readonly RosterIssue[] };
 
@@ -98,4 +105,17 @@ export function parseRepoConfig(file: string, text: string): RepoConfigResult {
 /** Whether a guardrail list allows any value (`['*']`). */
 export function allowsAny(list: readonly string[]): boolean {
   return list.includes(ANY);
+}
+
+/**
+ * Where a finding about `field` (dotted, `guardrails.permissionsBoundary`) belongs: its line in
+ * the file the configuration was read from, else line 1 of iam-gitops.yaml (a configuration
+ * given without its source, as in tests).
+ */
+export function locateConfigField(
+  source: RepoConfigSource | undefined,
+  field: string,
+): Omit<RosterIssue, 'message'> {
+  if (source === undefined) return { file: REPO_CONFIG_FILE, field, line: 1, column: 1 };
+  return { file: source.file, field, ...positionFor(source.positions, field) };
 }

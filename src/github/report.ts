@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
+import { code, countOf } from '../plan/markdown.js';
 import { changeCount, type Plan } from '../plan/plan.js';
 import { renderPlanJson } from '../plan/render-json.js';
 import { formatIssue, type RosterIssue } from '../roster/roster-issue.js';
@@ -39,11 +40,11 @@ export async function writeSummary(markdown: string): Promise<void> {
 export function renderRosterErrorsMarkdown(issues: readonly RosterIssue[], displayDir: string): string {
   const files = new Set(issues.map((issue) => issue.file)).size;
   return [
-    `### iam-gitops: ${failureLine(issues.length, 'error')} in ${failureLine(files, 'file')} of \`${displayDir}\``,
+    `### iam-gitops: ${countOf(issues.length, 'error')} in ${countOf(files, 'file')} of ${code(displayDir)}`,
     '',
     'Nothing was read from or changed in IAM. Each error is also annotated on its line.',
     '',
-    ...issues.map((issue) => `- \`${formatIssue(issue).replace(/`/g, "'")}\``),
+    ...issues.map((issue) => `- ${code(formatIssue(issue))}`),
     '',
   ].join('\n');
 }
@@ -67,5 +68,5 @@ export async function writePlanOutputs(plan: Plan, markdown: string): Promise<st
 }
 
 export function failureLine(count: number, what: string): string {
-  return `${count} ${what}${count === 1 ? '' : 's'}`;
+  return countOf(count, what);
 }

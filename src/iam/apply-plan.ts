@@ -3,11 +3,12 @@
 // for a rerun. One user's failure never stops another's changes. An offboarding is one change
 // of several IAM calls (offboard-user.ts), worked on beside the users.
 import type { IAMClient } from '@aws-sdk/client-iam';
+import { countOf } from '../plan/markdown.js';
 import type { Change, Plan } from '../plan/plan.js';
 import { mapLimit } from '../util/map-limit.js';
 import type { Sleep } from '../util/retry.js';
 import { executeChange } from './execute-change.js';
-import { offboardUser, summarizeOffboarding } from './offboard-user.js';
+import { type OffboardReport, offboardUser } from './offboard-user.js';
 
 /** IAM's write APIs throttle at a few requests a second per account; more in flight only waits. */
 export const DEFAULT_APPLY_CONCURRENCY = 4;
@@ -16,8 +17,8 @@ export type ChangeOutcome =
   | {
       readonly change: Change;
       readonly status: 'done' | 'already-done';
-      /** What an offboarding removed, in words (`deleted login profile, left 2 groups, ...`). */
-      readonly detail?: string;
+      /** What an offboarding removed, call by call (the renderer puts it into words). */
+      readonly offboarding?: OffboardReport;
     }
   | {
       readonly change: Change;
@@ -37,7 +38,7 @@ export interface ApplyResult {
 
 export class PlanHasErrors extends Error {
   constructor(count: number) {
-    super(`the plan has ${count} error${count === 1 ? '' : 's'}; nothing was applied`);
+    super(`the plan has ${countOf(count, 'error')}; nothing was applied`);
     this.name = 'PlanHasErrors';
   }
 }
@@ -62,7 +63,7 @@ async function applyChange(iam: IAMClient, change: Change, options: ApplyOptions
     ...(options.now ? { now: options.now } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
   });
-  return { change, status: report.status, detail: summarizeOffboarding(report) };
+  return { change, status: report.status, offboarding: report };
 }
 
 async function applyUser(

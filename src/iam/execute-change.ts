@@ -4,7 +4,6 @@ import {
   AddUserToGroupCommand,
   AttachUserPolicyCommand,
   CreateUserCommand,
-  DeleteUserPermissionsBoundaryCommand,
   DetachUserPolicyCommand,
   GetUserCommand,
   type IAMClient,
@@ -51,9 +50,6 @@ export async function executeChange(iam: IAMClient, change: SingleCallChange): P
           PermissionsBoundary: change.policyArn,
         }),
       );
-      return 'done';
-    case 'remove-boundary':
-      await iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: change.user }));
       return 'done';
     case 'attach-policy':
       await iam.send(new AttachUserPolicyCommand({ UserName: change.user, PolicyArn: change.policyArn }));

@@ -6,9 +6,10 @@
 // delete: AWS's order ("Deleting an IAM user (AWS API)", IAM User Guide): login profile, access
 //   keys, signing certificates, SSH public keys, service-specific credentials, MFA devices
 //   (deactivate; delete the virtual ones), inline policies, attached policies, group memberships,
-//   permissions boundary, then DeleteUser, which fails with DeleteConflict while any of these
-//   remain. A DeleteConflict (something added meanwhile) gets one more sweep of what can be listed,
-//   then one more DeleteUser.
+//   then DeleteUser, which fails with DeleteConflict while any of these remain. The permissions
+//   boundary is not among them: DeleteUser takes it with the user, and the apply role may not
+//   remove a boundary (DESIGN.md, "Guardrails"). A DeleteConflict (something added meanwhile)
+//   gets one more sweep of what can be listed, then one more DeleteUser.
 // disable: the login profile deleted, access keys, signing certificates, SSH keys and
 //   service-specific credentials set Inactive, inline policies deleted, managed policies detached,
 //   groups left; then access keys are listed once more (one created while this ran is deactivated
@@ -17,7 +18,9 @@
 //   MFA devices and the boundary stay: they grant nothing, and a restored user finds them in place.
 //
 // Every removal is idempotent (NoSuchEntity = already gone); EntityTemporarilyUnmodifiable and
-// ConcurrentModification are retried with jittered exponential backoff.
+// ConcurrentModification are retried with jittered exponential backoff. Listings use the SDK's
+// paginators. What was done is returned as steps; putting it into words is the renderer's job
+// (summarizeOffboarding in src/plan/render-markdown.ts).
 import {
   DeactivateMFADeviceCommand,
   DeleteAccessKeyCommand,
@@ -26,17 +29,17 @@ import {
   DeleteSigningCertificateCommand,
   DeleteSSHPublicKeyCommand,
   DeleteUserCommand,
-  DeleteUserPermissionsBoundaryCommand,
   DeleteUserPolicyCommand,
   DeleteVirtualMFADeviceCommand,
   DetachUserPolicyCommand,
   type IAMClient,
-  ListAccessKeysCommand,
-  ListMFADevicesCommand,
   ListServiceSpecificCredentialsCommand,
-  ListSigningCertificatesCommand,
-  ListSSHPublicKeysCommand,
-  ListUserPoliciesCommand,
+  type ListServiceSpecificCredentialsCommandOutput,
+  paginateListAccessKeys,
+  paginateListMFADevices,
+  paginateListSigningCertificates,
+  paginateListSSHPublicKeys,
+  paginateListUserPolicies,
   RemoveUserFromGroupCommand,
   TagUserCommand,
   UpdateAccessKeyCommand,
@@ -98,8 +101,39 @@ export function isVirtualMfaSerial(serial: string): boolean {
   return VIRTUAL_MFA_SERIAL.test(serial);
 }
 
-function nextMarker(answer: { IsTruncated?: boolean | undefined; Marker?: string | undefined }) {
-  return answer.IsTruncated ? answer.Marker : undefined;
+/** IAM's largest page for these listings. */
+const PAGE_SIZE = 1000;
+
+/**
+ * ListServiceSpecificCredentials pages with Marker like the others, but the SDK (3.1169) ships no
+ * paginator for it: this one follows the Marker the same way the SDK's do.
+ */
+async function* paginateListServiceSpecificCredentials(
+  iam: IAMClient,
+  UserName: string,
+): AsyncGenerator<ListServiceSpecificCredentialsCommandOutput> {
+  let Marker: string | undefined;
+  do {
+    const page = await iam.send(
+      new ListServiceSpecificCredentialsCommand({
+        UserName,
+        MaxItems: PAGE_SIZE,
+        ...(Marker ? { Marker } : {}),
+      }),
+    );
+    yield page;
+    Marker = page.Marker;
+  } while (Marker);
+}
+
+/** Every item of every page, each page mapped by `items`. */
+async function collect<Page, Item>(
+  pages: AsyncIterable<Page>,
+  items: (page: Page) => Item[],
+): Promise<Item[]> {
+  const all: Item[] = [];
+  for await (const page of pages) all.push(...items(page));
+  return all;
 }
 
 /** IAM's credential status is `Active`, `Inactive` or (service-specific credentials) `Expired`. */
@@ -140,18 +174,12 @@ class Offboarding {
     }
   }
 
-  /** Follows IAM's Marker pagination to the end. */
-  async listAll<T>(
-    page: (marker: string | undefined) => Promise<{ items: T[]; marker: string | undefined }>,
-  ): Promise<T[]> {
-    const items: T[] = [];
-    let marker: string | undefined;
-    do {
-      const answer = await this.send(() => page(marker));
-      items.push(...answer.items);
-      marker = answer.marker;
-    } while (marker);
-    return items;
+  /**
+   * A whole listing, retried from its start while IAM says the user is busy (a listing changes
+   * nothing, so starting over is safe).
+   */
+  listAll<T>(list: () => Promise<T[]>): Promise<T[]> {
+    return this.send(list);
   }
 
   /** The user's credentials, or undefined when the user does not exist (any more). */
@@ -171,85 +199,70 @@ class Offboarding {
   }
 
   listAccessKeys(): Promise<Credential[]> {
-    return this.listAll(async (Marker) => {
-      const answer = await this.iam.send(
-        new ListAccessKeysCommand({ UserName: this.user, ...(Marker ? { Marker } : {}) }),
-      );
-      return {
-        items: (answer.AccessKeyMetadata ?? []).flatMap((key) =>
+    const UserName = this.user;
+    return this.listAll(() =>
+      collect(paginateListAccessKeys({ client: this.iam, pageSize: PAGE_SIZE }, { UserName }), (page) =>
+        (page.AccessKeyMetadata ?? []).flatMap((key) =>
           key.AccessKeyId ? [{ id: key.AccessKeyId, active: isActive(key.Status) }] : [],
         ),
-        marker: nextMarker(answer),
-      };
-    });
+      ),
+    );
   }
 
   listSigningCertificates(): Promise<Credential[]> {
-    return this.listAll(async (Marker) => {
-      const answer = await this.iam.send(
-        new ListSigningCertificatesCommand({ UserName: this.user, ...(Marker ? { Marker } : {}) }),
-      );
-      return {
-        items: (answer.Certificates ?? []).flatMap((cert) =>
-          cert.CertificateId ? [{ id: cert.CertificateId, active: isActive(cert.Status) }] : [],
-        ),
-        marker: nextMarker(answer),
-      };
-    });
+    const UserName = this.user;
+    return this.listAll(() =>
+      collect(
+        paginateListSigningCertificates({ client: this.iam, pageSize: PAGE_SIZE }, { UserName }),
+        (page) =>
+          (page.Certificates ?? []).flatMap((cert) =>
+            cert.CertificateId ? [{ id: cert.CertificateId, active: isActive(cert.Status) }] : [],
+          ),
+      ),
+    );
   }
 
   listSshPublicKeys(): Promise<Credential[]> {
-    return this.listAll(async (Marker) => {
-      const answer = await this.iam.send(
-        new ListSSHPublicKeysCommand({ UserName: this.user, ...(Marker ? { Marker } : {}) }),
-      );
-      return {
-        items: (answer.SSHPublicKeys ?? []).flatMap((key) =>
+    const UserName = this.user;
+    return this.listAll(() =>
+      collect(paginateListSSHPublicKeys({ client: this.iam, pageSize: PAGE_SIZE }, { UserName }), (page) =>
+        (page.SSHPublicKeys ?? []).flatMap((key) =>
           key.SSHPublicKeyId ? [{ id: key.SSHPublicKeyId, active: isActive(key.Status) }] : [],
         ),
-        marker: nextMarker(answer),
-      };
-    });
+      ),
+    );
   }
 
   listServiceSpecificCredentials(): Promise<Credential[]> {
-    return this.listAll(async (Marker) => {
-      const answer = await this.iam.send(
-        new ListServiceSpecificCredentialsCommand({ UserName: this.user, ...(Marker ? { Marker } : {}) }),
-      );
-      return {
-        items: (answer.ServiceSpecificCredentials ?? []).flatMap((credential) =>
+    return this.listAll(() =>
+      collect(paginateListServiceSpecificCredentials(this.iam, this.user), (page) =>
+        (page.ServiceSpecificCredentials ?? []).flatMap((credential) =>
           credential.ServiceSpecificCredentialId
             ? [{ id: credential.ServiceSpecificCredentialId, active: isActive(credential.Status) }]
             : [],
         ),
-        marker: nextMarker(answer),
-      };
-    });
+      ),
+    );
   }
 
   listMfaDevices(): Promise<string[]> {
-    return this.listAll(async (Marker) => {
-      const answer = await this.iam.send(
-        new ListMFADevicesCommand({ UserName: this.user, ...(Marker ? { Marker } : {}) }),
-      );
-      return {
-        items: (answer.MFADevices ?? []).flatMap((device) =>
-          device.SerialNumber ? [device.SerialNumber] : [],
-        ),
-        marker: nextMarker(answer),
-      };
-    });
+    const UserName = this.user;
+    return this.listAll(() =>
+      collect(paginateListMFADevices({ client: this.iam, pageSize: PAGE_SIZE }, { UserName }), (page) =>
+        (page.MFADevices ?? []).flatMap((device) => (device.SerialNumber ? [device.SerialNumber] : [])),
+      ),
+    );
   }
 
   async listInlinePolicies(): Promise<string[]> {
+    const UserName = this.user;
     try {
-      return await this.listAll(async (Marker) => {
-        const answer = await this.iam.send(
-          new ListUserPoliciesCommand({ UserName: this.user, ...(Marker ? { Marker } : {}) }),
-        );
-        return { items: answer.PolicyNames ?? [], marker: nextMarker(answer) };
-      });
+      return await this.listAll(() =>
+        collect(
+          paginateListUserPolicies({ client: this.iam, pageSize: PAGE_SIZE }, { UserName }),
+          (page) => page.PolicyNames ?? [],
+        ),
+      );
     } catch (error) {
       if (isAwsError(error, 'NoSuchEntity')) return [];
       throw error;
@@ -381,11 +394,6 @@ async function deleteUser(offboarding: Offboarding, iam: IAMClient): Promise<Off
   await offboarding.deleteLoginProfile();
   await offboarding.deleteCredentials(credentials);
   await offboarding.removePermissions(change.inlinePolicyNames);
-  if (change.permissionsBoundaryArn !== undefined) {
-    await offboarding.remove('DeleteUserPermissionsBoundary', change.permissionsBoundaryArn, () =>
-      iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: change.user })),
-    );
-  }
   try {
     await offboarding.deleteUser();
   } catch (error) {
@@ -443,47 +451,4 @@ export async function offboardUser(
   return change.mode === 'delete'
     ? deleteUser(offboarding, iam)
     : disableUser(offboarding, iam, options.now ?? (() => new Date()));
-}
-
-const STEP_WORDS: Record<string, [string, string]> = {
-  DeleteLoginProfile: ['deleted', 'login profile'],
-  DeleteAccessKey: ['deleted', 'access key'],
-  UpdateAccessKey: ['deactivated', 'access key'],
-  DeleteSigningCertificate: ['deleted', 'signing certificate'],
-  UpdateSigningCertificate: ['deactivated', 'signing certificate'],
-  DeleteSSHPublicKey: ['deleted', 'SSH key'],
-  UpdateSSHPublicKey: ['deactivated', 'SSH key'],
-  DeleteServiceSpecificCredential: ['deleted', 'service-specific credential'],
-  UpdateServiceSpecificCredential: ['deactivated', 'service-specific credential'],
-  DeactivateMFADevice: ['deactivated', 'MFA device'],
-  DeleteVirtualMFADevice: ['deleted', 'virtual MFA device'],
-  DeleteUserPolicy: ['deleted', 'inline policy'],
-  DetachUserPolicy: ['detached', 'policy'],
-  RemoveUserFromGroup: ['left', 'group'],
-  DeleteUserPermissionsBoundary: ['removed', 'boundary'],
-};
-
-/** `deleted login profile, deactivated 2 access keys, left 1 group, tagged disabled-at`: what was done. */
-export function summarizeOffboarding(report: OffboardReport): string {
-  const counts = new Map<string, number>();
-  const parts: string[] = [];
-  for (const step of report.steps) {
-    if (step.result !== 'done') continue;
-    counts.set(step.call, (counts.get(step.call) ?? 0) + 1);
-  }
-  for (const [call, count] of counts) {
-    const words = STEP_WORDS[call];
-    if (words !== undefined) {
-      const [verb, noun] = words;
-      parts.push(
-        call === 'DeleteLoginProfile'
-          ? `${verb} ${noun}`
-          : `${verb} ${count} ${noun}${count === 1 ? '' : 's'}`,
-      );
-    } else if (call === 'TagUser') parts.push(`tagged ${TAG_DISABLED_AT}`);
-    else if (call === 'DeleteUser') parts.push('deleted the user');
-  }
-  if (parts.length === 0)
-    return report.status === 'already-done' ? 'nothing left to remove' : 'nothing to remove';
-  return parts.join(', ');
 }

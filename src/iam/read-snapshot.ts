@@ -1,15 +1,16 @@
-// Reads the IAM snapshot with one paginated GetAccountAuthorizationDetails listing: users with
-// their groups, tags, attached policies and boundary, and every group, up to 1,000 a page.
-// No per-user reads. Managed policies the roster names that no user has attached yet are
-// checked with GetPolicy, one call each (usually none).
+// Reads the IAM snapshot with one paginated GetAccountAuthorizationDetails listing (the SDK's
+// paginator): users with their groups, tags, attached policies and boundary, and every group,
+// up to 1,000 a page. No per-user reads. Managed policies the roster names that no user has
+// attached yet are checked with GetPolicy, one call each (usually none).
 import {
   GetAccountAuthorizationDetailsCommand,
-  type GetAccountAuthorizationDetailsCommandOutput,
   GetPolicyCommand,
   type IAMClient,
+  paginateGetAccountAuthorizationDetails,
   type UserDetail,
 } from '@aws-sdk/client-iam';
 import { mapLimit } from '../util/map-limit.js';
+import { type AwsAccount, accountOfArn } from './account.js';
 import { isAwsError } from './aws-error.js';
 import type { IamSnapshot, IamUser } from './snapshot.js';
 
@@ -44,37 +45,66 @@ export async function readSnapshot(
 ): Promise<IamSnapshot> {
   const users: IamUser[] = [];
   const groups: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page: GetAccountAuthorizationDetailsCommandOutput = await iam.send(
-      new GetAccountAuthorizationDetailsCommand({
-        Filter: ['User', 'Group'],
-        MaxItems: PAGE_SIZE,
-        ...(marker ? { Marker: marker } : {}),
-      }),
-    );
+  // The account comes free with the listing: any user's or group's ARN names it.
+  let account: AwsAccount | undefined;
+  const pages = paginateGetAccountAuthorizationDetails(
+    { client: iam, pageSize: PAGE_SIZE },
+    { Filter: ['User', 'Group'] },
+  );
+  for await (const page of pages) {
     for (const detail of page.UserDetailList ?? []) {
       const user = toIamUser(detail);
       if (user) users.push(user);
+      account ??= detail.Arn === undefined ? undefined : accountOfArn(detail.Arn);
     }
     for (const group of page.GroupDetailList ?? []) {
       if (group.GroupName) groups.push(group.GroupName);
+      account ??= group.Arn === undefined ? undefined : accountOfArn(group.Arn);
     }
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  }
 
   const known = new Set<string>();
   for (const user of users) {
     for (const arn of user.attachedPolicyArns) known.add(arn);
     if (user.permissionsBoundaryArn) known.add(user.permissionsBoundaryArn);
   }
-  const unknown = [...new Set(options.referencedPolicies ?? [])].filter((arn) => !known.has(arn));
+  const snapshot: IamSnapshot = {
+    users,
+    groups,
+    policies: [...known].sort(),
+    ...(account !== undefined ? { account } : {}),
+  };
+  return confirmPolicies(iam, snapshot, options.referencedPolicies ?? []);
+}
+
+/**
+ * `snapshot` with those of `arns` that exist added to its policies: one GetPolicy for each ARN it
+ * does not know yet (a policy no user holds), none for the rest.
+ */
+export async function confirmPolicies(
+  iam: IAMClient,
+  snapshot: IamSnapshot,
+  arns: Iterable<string>,
+): Promise<IamSnapshot> {
+  const known = new Set(snapshot.policies);
+  const unknown = [...new Set(arns)].filter((arn) => !known.has(arn));
+  if (unknown.length === 0) return snapshot;
   const found = await mapLimit(unknown, LOOKUP_CONCURRENCY, async (arn) =>
     (await policyExists(iam, arn)) ? arn : undefined,
   );
   for (const arn of found) if (arn) known.add(arn);
+  return { ...snapshot, policies: [...known].sort() };
+}
 
-  return { users, groups, policies: [...known].sort() };
+/**
+ * The account, for an account that holds no user and no group yet (so the snapshot could not
+ * tell it): one GetAccountAuthorizationDetails for a single role, under the same permission as
+ * the listing. Every account holds a role, the one this run assumed among them.
+ */
+export async function readAccountFromRoles(iam: IAMClient): Promise<AwsAccount | undefined> {
+  const answer = await iam.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['Role'], MaxItems: 1 }));
+  const arn = answer.RoleDetailList?.[0]?.Arn;
+  return arn === undefined ? undefined : accountOfArn(arn);
 }
 
 async function policyExists(iam: IAMClient, arn: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 // What IAM holds, as read in one listing. Plain data: the plan is a pure function of this and
 // the roster.
+import type { AwsAccount } from './account.js';
 
 export interface IamUser {
   readonly name: string;
@@ -24,4 +25,6 @@ export interface IamSnapshot {
    * that were looked up one by one. A referenced ARN missing here does not exist.
    */
   readonly policies: readonly string[];
+  /** The account read, from any user's or group's ARN in the listing; absent when it held none. */
+  readonly account?: AwsAccount;
 }

@@ -33,6 +33,17 @@ export interface PlanOptions {
   readonly maxRemovals?: number;
   /** The users directory as the user sees it, where the removal guard's error is reported. */
   readonly rosterDir?: string;
+  /**
+   * `guardrails.permissionsBoundary` as an ARN in the account planned, set on every managed user,
+   * and where the configuration names it. `arn` undefined: it is a policy name and the account
+   * could not be told (accountOf in src/commands/make-plan.ts), which is a plan error there.
+   */
+  readonly permissionsBoundary?: {
+    readonly arn: string | undefined;
+    readonly source: Omit<RosterIssue, 'message'>;
+  };
+  /** Carried into the plan unchanged: the roster's warnings (guardrails opted out with '*'). */
+  readonly warnings?: readonly RosterIssue[];
 }
 
 /** The tags iam-gitops keeps on a user: the file's own and the reserved ones the action owns. */
@@ -71,6 +82,7 @@ function issueAt(user: DesiredUser, field: string, message: string): RosterIssue
 function referenceErrors(
   user: DesiredUser,
   snapshot: { groups: Set<string>; policies: Set<string> },
+  checkBoundary: boolean,
 ): RosterIssue[] {
   const errors: RosterIssue[] = [];
   user.groups.forEach((group, index) => {
@@ -88,7 +100,11 @@ function referenceErrors(
     if (!snapshot.policies.has(arn))
       errors.push(issueAt(user, `policies.${index}`, `managed policy ${arn} does not exist`));
   });
-  if (user.permissionsBoundary !== undefined && !snapshot.policies.has(user.permissionsBoundary)) {
+  if (
+    checkBoundary &&
+    user.permissionsBoundary !== undefined &&
+    !snapshot.policies.has(user.permissionsBoundary)
+  ) {
     errors.push(
       issueAt(user, 'permissionsBoundary', `managed policy ${user.permissionsBoundary} does not exist`),
     );
@@ -101,11 +117,10 @@ export function diffUser(user: DesiredUser, current: IamUser, scope: Scope): Cha
   const changes: Change[] = [];
   const name = current.name;
 
+  // Set, never removed: a boundary the file drops is a plan error (see boundaryDropped).
   const boundary = user.permissionsBoundary;
   if (boundary !== undefined && current.permissionsBoundaryArn !== boundary) {
     changes.push({ kind: 'set-boundary', user: name, policyArn: boundary });
-  } else if (boundary === undefined && current.permissionsBoundaryArn !== undefined) {
-    changes.push({ kind: 'remove-boundary', user: name, policyArn: current.permissionsBoundaryArn });
   }
 
   // Detach before attach and leave before join, so IAM's limits of 10 hold at every step.
@@ -152,6 +167,42 @@ function creation(user: DesiredUser, scope: Scope): Change[] {
   return changes;
 }
 
+/**
+ * A boundary IAM holds that `user` (as planned, guardrail applied) does not name. iam-gitops never
+ * removes a boundary: the apply role may not, so that a compromised workflow cannot lift the limit
+ * it sets. The file must name it again, or a person removes it in IAM.
+ */
+function boundaryDropped(user: DesiredUser, current: IamUser): RosterIssue | undefined {
+  const held = current.permissionsBoundaryArn;
+  if (held === undefined || user.permissionsBoundary !== undefined) return undefined;
+  return issueAt(
+    user,
+    'permissionsBoundary',
+    `IAM holds the permissions boundary ${held} on this user and iam-gitops does not remove boundaries (the apply role may not): add permissionsBoundary: ${held} back, or remove the boundary in IAM by hand`,
+  );
+}
+
+/**
+ * The user as the plan makes it: with `guardrails.permissionsBoundary`, every managed user gets
+ * that boundary, and a file naming another one (the same name in another account) is an error.
+ */
+function withGuardrailBoundary(
+  user: DesiredUser,
+  boundaryArn: string | undefined,
+): { user: DesiredUser; error: RosterIssue | undefined } {
+  if (boundaryArn === undefined || user.permissionsBoundary === boundaryArn)
+    return { user, error: undefined };
+  const error =
+    user.permissionsBoundary === undefined
+      ? undefined
+      : issueAt(
+          user,
+          'permissionsBoundary',
+          `${user.permissionsBoundary} is not guardrails.permissionsBoundary, which is ${boundaryArn} in this account; leave the field out`,
+        );
+  return { user: { ...user, permissionsBoundary: boundaryArn }, error };
+}
+
 /** Why `current` cannot be adopted, or undefined when it can. */
 function adoptionRefusal(current: IamUser, scope: Scope): string | undefined {
   const owner = current.tags[TAG_MANAGED_BY];
@@ -195,11 +246,30 @@ export function planChanges(
   const unchanged: string[] = [];
   const claimed = new Set<string>();
 
-  for (const user of roster.users) {
-    const key = user.name.toLowerCase();
+  const guardrailBoundary = options.permissionsBoundary;
+  if (guardrailBoundary !== undefined) {
+    const { arn, source } = guardrailBoundary;
+    if (arn === undefined) {
+      errors.push({
+        ...source,
+        message:
+          'names a policy, but the account it is in could not be told (IAM listed no user, group or role to read its id from); give the policy ARN instead',
+      });
+    } else if (!known.policies.has(arn)) {
+      errors.push({
+        ...source,
+        message: `policy ${arn} does not exist in IAM; create it before apply: every managed user gets it as permissions boundary`,
+      });
+    }
+  }
+
+  for (const fileUser of roster.users) {
+    const key = fileUser.name.toLowerCase();
     claimed.add(key);
-    const referenceIssues = referenceErrors(user, known);
-    errors.push(...referenceIssues);
+    const guarded = withGuardrailBoundary(fileUser, guardrailBoundary?.arn);
+    const user = guarded.user;
+    if (guarded.error !== undefined) errors.push(guarded.error);
+    errors.push(...referenceErrors(fileUser, known, guardrailBoundary === undefined));
     const current = byName.get(key);
     if (current === undefined) {
       users.push({
@@ -217,6 +287,8 @@ export function planChanges(
         errors.push(issueAt(user, 'adopt', refusal));
         continue;
       }
+      const dropped = boundaryDropped(user, current);
+      if (dropped !== undefined) errors.push(dropped);
       users.push({
         user: user.name,
         action: 'adopt',
@@ -248,6 +320,8 @@ export function planChanges(
       );
       continue;
     }
+    const dropped = boundaryDropped(user, current);
+    if (dropped !== undefined) errors.push(dropped);
     const changes = diffUser(user, current, scope);
     const action = isDisabled(current) ? 'restore' : 'update';
     if (changes.length === 0) unchanged.push(user.name);
@@ -280,5 +354,6 @@ export function planChanges(
     disabled,
     unmanaged: unmanaged.sort(byUser),
     errors: errors.sort(compareIssues),
+    warnings: [...(options.warnings ?? [])],
   };
 }

@@ -3,6 +3,7 @@
 import { TAG_DISABLED_AT } from '../contract.js';
 import type { IamUser } from '../iam/snapshot.js';
 import type { RosterIssue } from '../roster/roster-issue.js';
+import { countOf } from './markdown.js';
 import type { DisabledUser, OffboardChange, OnRemove } from './plan.js';
 
 export const OFFBOARD_REASON = 'its roster file was removed';
@@ -70,7 +71,7 @@ export function removalGuard(
     line: 1,
     column: 1,
     message:
-      `${offboard.length} managed user${offboard.length === 1 ? '' : 's'} would be offboarded (${listed}), more than max-removals ` +
+      `${countOf(offboard.length, 'managed user')} would be offboarded (${listed}), more than max-removals ` +
       `(${maxRemovals}); nothing is changed. If these removals are intended, raise the input ` +
       `max-removals (CLI: --max-removals) to ${offboard.length} for this run; if not, check users-dir ` +
       'and the roster files.',

@@ -15,8 +15,11 @@ export type Change =
       readonly tags: readonly Tag[];
       readonly permissionsBoundary: string | undefined;
     }
+  /**
+   * PutUserPermissionsBoundary. There is no change that removes a boundary: the apply role may
+   * not (DESIGN.md, "Guardrails"), so a file that drops one IAM holds is a plan error instead.
+   */
   | { readonly kind: 'set-boundary'; readonly user: string; readonly policyArn: string }
-  | { readonly kind: 'remove-boundary'; readonly user: string; readonly policyArn: string }
   | { readonly kind: 'detach-policy'; readonly user: string; readonly policyArn: string }
   | { readonly kind: 'attach-policy'; readonly user: string; readonly policyArn: string }
   | { readonly kind: 'remove-from-group'; readonly user: string; readonly group: string }
@@ -59,7 +62,10 @@ export interface OffboardChange {
   readonly groups: readonly string[];
   readonly attachedPolicyArns: readonly string[];
   readonly inlinePolicyNames: readonly string[];
-  /** Removed by `delete` only: a boundary restricts and grants nothing, so `disable` keeps it. */
+  /**
+   * Never removed by a call: a boundary restricts and grants nothing, `disable` keeps it, and
+   * IAM's DeleteUser does not need it removed first (the apply role may not remove one).
+   */
   readonly permissionsBoundaryArn: string | undefined;
 }
 
@@ -116,6 +122,11 @@ export interface Plan {
    * removal guard (more offboardings than max-removals), reported against the users directory.
    */
   readonly errors: readonly RosterIssue[];
+  /**
+   * What a reviewer must see but that blocks nothing: a guardrail opted out with `'*'`, at its
+   * line in iam-gitops.yaml.
+   */
+  readonly warnings: readonly RosterIssue[];
 }
 
 /** Changes apply would make: each user's changes, and one per user to offboard. */

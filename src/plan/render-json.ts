@@ -23,6 +23,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     disabled: plan.disabled,
     unmanaged: plan.unmanaged,
     errors: plan.errors.map((issue) => ({ ...issue, text: formatIssue(issue) })),
+    warnings: plan.warnings.map((warning) => ({ ...warning, text: formatIssue(warning) })),
   };
 }
 

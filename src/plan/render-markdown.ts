@@ -1,19 +1,10 @@
 // The plan as Markdown: one table a reviewer reads at a glance, then what needs attention.
 import { TAG_DISABLED_AT } from '../contract.js';
 import type { ApplyResult, ChangeOutcome } from '../iam/apply-plan.js';
+import type { OffboardReport } from '../iam/offboard-user.js';
 import { formatIssue } from '../roster/roster-issue.js';
+import { alert, code, countOf, escapeCell } from './markdown.js';
 import { type Change, changeCount, type OffboardChange, type Plan, type UserPlan } from './plan.js';
-
-/** Escapes what would break a table cell or inline code. */
-export function escapeCell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/`/g, "'")
-    .replace(/[\r\n]+/g, ' ');
-}
-
-const code = (text: string) => `\`${escapeCell(text)}\``;
 
 /** `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess` -> `ViewOnlyAccess`. */
 export function policyName(arn: string): string {
@@ -30,8 +21,6 @@ export function describeChange(change: Change): string {
     }
     case 'set-boundary':
       return `set boundary ${code(policyName(change.policyArn))}`;
-    case 'remove-boundary':
-      return `remove boundary ${code(policyName(change.policyArn))}`;
     case 'attach-policy':
       return `attach ${code(policyName(change.policyArn))}`;
     case 'detach-policy':
@@ -70,18 +59,13 @@ export function offboardRemovals(change: OffboardChange): string[] {
   if (change.attachedPolicyArns.length > 0)
     removals.push(`detach ${change.attachedPolicyArns.map((arn) => code(policyName(arn))).join(', ')}`);
   if (change.groups.length > 0) removals.push(`leave ${change.groups.map(code).join(', ')}`);
+  // The boundary stays: it grants nothing, and DeleteUser takes it with the user.
   if (change.mode === 'delete') {
-    if (change.permissionsBoundaryArn !== undefined)
-      removals.push(`remove boundary ${code(policyName(change.permissionsBoundaryArn))}`);
     removals.push('delete the user');
   } else {
     removals.push(`tag ${code(TAG_DISABLED_AT)}`);
   }
   return removals;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 export function planHeadline(plan: Plan): string {
@@ -92,11 +76,12 @@ export function planHeadline(plan: Plan): string {
   counts.push(`${plan.offboard.length} to offboard`);
   const parts = [
     `**${counts.join(', ')}**`,
-    plural(changeCount(plan), 'change'),
+    countOf(changeCount(plan), 'change'),
     `${plan.unchanged.length} unchanged`,
   ];
   if (plan.disabled.length > 0) parts.push(`${plan.disabled.length} disabled`);
-  if (plan.errors.length > 0) parts.push(`**${plural(plan.errors.length, 'error')}**`);
+  if (plan.errors.length > 0) parts.push(`**${countOf(plan.errors.length, 'error')}**`);
+  if (plan.warnings.length > 0) parts.push(countOf(plan.warnings.length, 'warning'));
   return parts.join(' · ');
 }
 
@@ -128,6 +113,18 @@ function notes(plan: Plan): string[] {
   return lines;
 }
 
+/**
+ * Guardrails opted out with `'*'`, as a GitHub alert so no reviewer scrolls past it. They block
+ * nothing: the repository chose them, and the pull request that chose them showed this too.
+ */
+function renderWarnings(warnings: Plan['warnings']): string {
+  return alert('WARNING', [
+    `**Guardrails opted out**: this roster may grant more than a list allows (${countOf(warnings.length, 'warning')}).`,
+    '',
+    ...warnings.map((warning) => `- ${code(formatIssue(warning))}`),
+  ]);
+}
+
 export function renderPlanMarkdown(plan: Plan): string {
   const lines: string[] = [
     `### iam-gitops plan for ${code(plan.scope.repository)} at ${code(plan.scope.iamPath)}`,
@@ -135,6 +132,7 @@ export function renderPlanMarkdown(plan: Plan): string {
     planHeadline(plan),
     '',
   ];
+  if (plan.warnings.length > 0) lines.push(renderWarnings(plan.warnings), '');
   if (plan.errors.length > 0) {
     lines.push('#### Errors (nothing will be applied until they are fixed)', '');
     for (const issue of plan.errors) lines.push(`- ${code(formatIssue(issue))}`);
@@ -207,8 +205,8 @@ export function renderApplyMarkdown(plan: Plan, result: ApplyResult): string {
         outcome.status === 'failed' ? `: ${escapeCell(outcome.code ?? '')} ${escapeCell(outcome.error)}` : '';
       // An offboarding says what it actually removed, not what the plan expected.
       const what =
-        outcome.change.kind === 'offboard-user' && 'detail' in outcome && outcome.detail !== undefined
-          ? `${outcome.change.mode}: ${escapeCell(outcome.detail)}`
+        outcome.change.kind === 'offboard-user' && 'offboarding' in outcome && outcome.offboarding
+          ? `${outcome.change.mode}: ${escapeCell(summarizeOffboarding(outcome.offboarding))}`
           : describeChange(outcome.change);
       lines.push(`| ${code(outcome.change.user)} | ${what} | ${STATUS[outcome.status]}${detail} |`);
     }
@@ -220,4 +218,43 @@ export function renderApplyMarkdown(plan: Plan, result: ApplyResult): string {
       '',
     );
   return lines.join('\n');
+}
+
+/** Each IAM call of an offboarding, as `[verb, noun]` for its summary. */
+const STEP_WORDS: Readonly<Record<string, readonly [string, string]>> = {
+  DeleteLoginProfile: ['deleted', 'login profile'],
+  DeleteAccessKey: ['deleted', 'access key'],
+  UpdateAccessKey: ['deactivated', 'access key'],
+  DeleteSigningCertificate: ['deleted', 'signing certificate'],
+  UpdateSigningCertificate: ['deactivated', 'signing certificate'],
+  DeleteSSHPublicKey: ['deleted', 'SSH key'],
+  UpdateSSHPublicKey: ['deactivated', 'SSH key'],
+  DeleteServiceSpecificCredential: ['deleted', 'service-specific credential'],
+  UpdateServiceSpecificCredential: ['deactivated', 'service-specific credential'],
+  DeactivateMFADevice: ['deactivated', 'MFA device'],
+  DeleteVirtualMFADevice: ['deleted', 'virtual MFA device'],
+  DeleteUserPolicy: ['deleted', 'inline policy'],
+  DetachUserPolicy: ['detached', 'policy'],
+  RemoveUserFromGroup: ['left', 'group'],
+};
+
+/** `deleted login profile, deactivated 2 access keys, left 1 group, tagged disabled-at`: what was done. */
+export function summarizeOffboarding(report: OffboardReport): string {
+  const counts = new Map<string, number>();
+  const parts: string[] = [];
+  for (const step of report.steps) {
+    if (step.result !== 'done') continue;
+    counts.set(step.call, (counts.get(step.call) ?? 0) + 1);
+  }
+  for (const [call, count] of counts) {
+    const words = STEP_WORDS[call];
+    if (words !== undefined) {
+      const [verb, noun] = words;
+      parts.push(call === 'DeleteLoginProfile' ? `${verb} ${noun}` : `${verb} ${countOf(count, noun)}`);
+    } else if (call === 'TagUser') parts.push(`tagged ${TAG_DISABLED_AT}`);
+    else if (call === 'DeleteUser') parts.push('deleted the user');
+  }
+  if (parts.length === 0)
+    return report.status === 'already-done' ? 'nothing left to remove' : 'nothing to remove';
+  return parts.join(', ');
 }

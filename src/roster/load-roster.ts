@@ -1,8 +1,13 @@
 // Loads the users directory into a Roster, reporting every problem in every file at once.
-// No AWS call happens here: IAM's own limits are checked before anything is sent.
+// No AWS call happens here: IAM's own limits, the guardrails and the accounts of iam-gitops.yaml
+// are checked before anything is sent.
 import { basename, extname } from 'node:path';
+import type { RepoConfigSource } from '../config/load-repo-config.js';
+import { REPO_CONFIG_FILE, type RepoConfig } from '../config/repo-config-schema.js';
 import { CHANGE_PASSWORD_POLICY_ARN, IAM_LIMITS } from '../contract.js';
 import { isEmailAddress } from '../settings/fields.js';
+import { resolveAccounts } from './accounts.js';
+import { guardrailIssues, guardrailWarnings } from './guardrails.js';
 import { type FieldPositions, parseUserFile, positionFor } from './parse-user-file.js';
 import { readUserFiles } from './read-user-files.js';
 import type { DesiredUser, Roster } from './roster.js';
@@ -15,14 +20,31 @@ export interface LoadRosterOptions {
   readonly displayDir?: string;
   /** When set, a console user without an email address is sent to `<name>@<emailDomain>`. */
   readonly emailDomain?: string | undefined;
+  /**
+   * The parsed iam-gitops.yaml. Its `guardrails` bound what a file may grant, its `accounts` what
+   * a file's `accounts` may name. Without it (or with `{}`), neither is checked: one account, no
+   * guardrails, as before the configuration existed.
+   */
+  readonly config?: RepoConfig | undefined;
+  /** Where `config` was read from, for the lines of its warnings; default iam-gitops.yaml, line 1. */
+  readonly configSource?: RepoConfigSource | undefined;
 }
 
 export type RosterResult =
-  | { readonly ok: true; readonly roster: Roster; readonly fileCount: number }
+  | {
+      readonly ok: true;
+      readonly roster: Roster;
+      readonly fileCount: number;
+      /** Guardrails opted out with `'*'`, at their line in the configuration: shown in the plan. */
+      readonly warnings: readonly RosterIssue[];
+    }
   | { readonly ok: false; readonly issues: readonly RosterIssue[]; readonly fileCount: number };
 
 export async function loadRoster(options: LoadRosterOptions): Promise<RosterResult> {
   const displayDir = options.displayDir ?? options.usersDir;
+  const config = options.config ?? {};
+  const configSource = options.configSource ?? { file: REPO_CONFIG_FILE, positions: new Map() };
+  const configFile = configSource.file;
   const raw = await readUserFiles(options.usersDir, displayDir);
   const issues: RosterIssue[] = [...raw.issues];
   const users: DesiredUser[] = [];
@@ -66,7 +88,9 @@ export async function loadRoster(options: LoadRosterOptions): Promise<RosterResu
         message: `at most ${IAM_LIMITS.managedPoliciesPerUser - 1} policies for a console user: IAMUserChangePassword takes the 10th place`,
       });
     }
-    users.push({
+    const placed = resolveAccounts(user.accounts, config, configFile);
+    for (const issue of placed.issues) issues.push({ ...at(issue.field), message: issue.message });
+    const desired: DesiredUser = {
       name: user.name,
       email,
       groups: user.groups ?? [],
@@ -75,8 +99,15 @@ export async function loadRoster(options: LoadRosterOptions): Promise<RosterResu
       console,
       permissionsBoundary: user.permissionsBoundary,
       adopt: user.adopt ?? false,
+      ...(placed.accounts !== undefined ? { accounts: placed.accounts } : {}),
       source: { file: file.displayPath, positions },
-    });
+    };
+    if (config.guardrails !== undefined) {
+      issues.push(
+        ...guardrailIssues(desired, config.guardrails, { configFile, emailDomain: options.emailDomain }),
+      );
+    }
+    users.push(desired);
   }
 
   // IAM user names are unique regardless of case: two files may not claim one user.
@@ -111,5 +142,10 @@ export async function loadRoster(options: LoadRosterOptions): Promise<RosterResu
     });
   }
   if (issues.length > 0) return { ok: false, issues: issues.sort(compareIssues), fileCount };
-  return { ok: true, roster: { users }, fileCount };
+  return {
+    ok: true,
+    roster: { users },
+    fileCount,
+    warnings: guardrailWarnings(config.guardrails, configSource),
+  };
 }

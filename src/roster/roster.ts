@@ -11,6 +11,11 @@ export interface DesiredUser {
   readonly console: boolean;
   readonly permissionsBoundary: string | undefined;
   readonly adopt: boolean;
+  /**
+   * Many accounts only: the accounts the user exists in (the file's `accounts`, else the
+   * configuration's `defaultAccounts`). Absent when the configuration lists no accounts.
+   */
+  readonly accounts?: readonly string[];
   readonly source: {
     readonly file: string;
     readonly positions: FieldPositions;

@@ -1,38 +1,90 @@
 // The CDK app as the CLI runs it (cdk.json: `npx tsx infra/bin/app.ts`), for the failures a user
-// meets first. A successful synth is checked by `npx cdk synth` itself (see docs/infrastructure.md).
+// meets first. A successful synth is checked by `npx cdk synth` itself (see docs/infrastructure.md);
+// these runs stop before the Lambda is built, so they write nothing but their own output folder.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { join, relative } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configFixturePath } from './support/synth.js';
 
 const root = join(import.meta.dirname, '..', '..');
+const VALID_CONTEXT = { repository: 'example-org/iam-users', senderEmail: 'iam@example.com' };
+
+let outdirs: string[] = [];
+afterEach(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+  outdirs = [];
+});
 
 function runApp(context: Record<string, unknown>) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'infra', 'bin', 'app.ts')], {
+  const outdir = mkdtempSync(join(tmpdir(), 'iam-gitops-cdk-out-'));
+  outdirs.push(outdir);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'infra', 'bin', 'app.ts')], {
     cwd: root,
     encoding: 'utf8',
     env: {
       ...process.env,
       // What the CDK CLI hands the app: the merged context and the output folder.
       CDK_CONTEXT_JSON: JSON.stringify(context),
-      CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'iam-gitops-cdk-out-')),
+      CDK_OUTDIR: outdir,
+      // tsx would otherwise keep a compile cache in the temp directory (tsx-<uid>).
+      TSX_DISABLE_CACHE: '1',
     },
     timeout: 60_000,
   });
+  return { ...result, written: readdirSync(outdir) };
 }
+
+const fixture = (name: Parameters<typeof configFixturePath>[0]) => relative(root, configFixturePath(name));
 
 describe('infra/bin/app.ts', { timeout: 60_000 }, () => {
   it('exits 1 with every settings problem on its own line, and no stack trace', () => {
-    const result = runApp({ repository: 'not-a-repository', existingTrail: 'maybe' });
+    const result = runApp({
+      repository: 'not-a-repository',
+      existingTrail: 'maybe',
+      config: fixture('guarded'),
+    });
 
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      'iam-gitops: invalid iam-gitops settings (CDK context in cdk.json or -c key=value):',
+      'iam-gitops: invalid iam-gitops settings (CDK context in cdk.json or -c key=value; guardrails in iam-gitops.yaml):',
     );
-    expect(result.stderr).toContain('  - repository: "not-a-repository" is not OWNER/REPO');
+    expect(result.stderr).toContain('  - repository: must be OWNER/REPO (got "not-a-repository")');
     expect(result.stderr).toContain('  - senderEmail: required');
     expect(result.stderr).toContain('  - existingTrail: expected true or false, got "maybe"');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.written).toEqual([]);
+  });
+
+  it('refuses to synthesize without a guardrails block, naming the file and the keys to set', () => {
+    const config = fixture('no-guardrails');
+    const result = runApp({ ...VALID_CONTEXT, config });
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `  - ${config}:1:1: guardrails: required by the infrastructure, which enforces it in IAM: set guardrails.groups and guardrails.policies`,
+    );
+    expect(result.written).toEqual([]);
+  });
+
+  it('reports the configuration file’s errors as FILE:LINE:COL: field: message', () => {
+    const config = fixture('invalid');
+    const result = runApp({ ...VALID_CONTEXT, config });
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`  - ${config}:4:7: guardrails.policies.0: `);
+    expect(result.stderr).toContain(
+      `  - ${config}:5:22: guardrails.recipientDomains.0: must be written in lower case`,
+    );
+  });
+
+  it('says what a missing configuration file must hold', () => {
+    const result = runApp({ ...VALID_CONTEXT, config: 'no/such/iam-gitops.yaml' });
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      "  - no/such/iam-gitops.yaml:1:1: does not exist: the infrastructure needs the roster repository's configuration",
+    );
   });
 });

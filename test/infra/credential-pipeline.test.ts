@@ -1,19 +1,52 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TAG_CREDENTIALS_SENT, TAG_EMAIL, TAG_MANAGED_BY } from '../../src/contract.js';
-import { type AuthorizationRequest, evaluate, type PolicyStatement } from './support/policy-evaluator.js';
-import { logicalId, roleStatements, SYNTH_TIMEOUT, type Synthesized, synth } from './support/synth.js';
+import {
+  LAMBDA_ENV,
+  LAMBDA_METRICS,
+  TAG_CREDENTIALS_SENT,
+  TAG_EMAIL,
+  TAG_MANAGED_BY,
+} from '../../src/contract.js';
+import { type Decision, decideIdentity, type SimulatedRequest } from './support/iam-simulator.js';
+import { logicalId, SYNTH_TIMEOUT, type Synthesized, synth, type TestContext } from './support/synth.js';
+import { type PolicyDocument, rolePolicies, TEST_ENVIRONMENT } from './support/template-policies.js';
 
-const ACCOUNT = '111122223333';
+const ACCOUNT = TEST_ENVIRONMENT.accountId;
+const REPOSITORY = 'example-org/iam-users';
 const managedUser = `arn:aws:iam::${ACCOUNT}:user/iam-gitops/alice@example.com`;
 const outsideUser = `arn:aws:iam::${ACCOUNT}:user/alice@example.com`;
 const senderIdentity = `arn:aws:ses:us-east-1:${ACCOUNT}:identity/iam@example.com`;
+const CONFIGURATION_SET_NAME = 'iam-gitops-tls';
+const configurationSet = `arn:aws:ses:us-east-1:${ACCOUNT}:configuration-set/${CONFIGURATION_SET_NAME}`;
+const ours = { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: REPOSITORY };
+const fromSender = { 'ses:FromAddress': 'iam@example.com' };
 
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 
+/** The Lambda role's policies, with the configuration set's Ref resolved to a name. */
+function lambdaRole(context: TestContext = {}) {
+  const { template } = synth(context);
+  const physical = {
+    [logicalId(template, 'AWS::SES::ConfigurationSet', 'SenderConfigurationSet')]: CONFIGURATION_SET_NAME,
+  };
+  const policies = rolePolicies(template, logicalId(template, 'AWS::IAM::Role', 'CredentialsRole'), physical);
+  return (request: Omit<SimulatedRequest, 'principal'>): Promise<Decision> =>
+    decideIdentity(policies, request);
+}
+
 describe('CredentialPipeline', { timeout: SYNTH_TIMEOUT }, () => {
   let synthesized: Synthesized;
-  let ids: { queue: string; topic: string; fn: string; rule: string; logs: string; role: string };
+  let ids: {
+    queue: string;
+    topic: string;
+    fn: string;
+    rule: string;
+    logs: string;
+    role: string;
+    key: string;
+    applyRole: string;
+    configurationSet: string;
+  };
 
   beforeAll(() => {
     synthesized = synth();
@@ -25,11 +58,14 @@ describe('CredentialPipeline', { timeout: SYNTH_TIMEOUT }, () => {
       rule: logicalId(template, 'AWS::Events::Rule', 'CredentialsRule'),
       logs: logicalId(template, 'AWS::Logs::LogGroup', 'CredentialsLogs'),
       role: logicalId(template, 'AWS::IAM::Role', 'CredentialsRole'),
+      key: logicalId(template, 'AWS::KMS::Key', 'CredentialsTopicKey'),
+      applyRole: logicalId(template, 'AWS::IAM::Role', 'GitHubApplyRole'),
+      configurationSet: logicalId(template, 'AWS::SES::ConfigurationSet', 'SenderConfigurationSet'),
     };
   }, SYNTH_TIMEOUT);
 
   describe('the Lambda', () => {
-    it('runs the built handler on Node.js 24 (22 or newer), arm64, with source maps', () => {
+    it('runs the built handler on Node.js 24, arm64, with its provenance and guardrail settings', () => {
       synthesized.template.hasResourceProperties('AWS::Lambda::Function', {
         Handler: 'index.handler',
         Runtime: 'nodejs24.x',
@@ -37,9 +73,13 @@ describe('CredentialPipeline', { timeout: SYNTH_TIMEOUT }, () => {
         Role: arnOf(ids.role),
         Environment: {
           Variables: Match.objectEquals({
-            SENDER_EMAIL: 'iam@example.com',
-            IAM_PATH: '/iam-gitops/',
-            TOPIC_ARN: { Ref: ids.topic },
+            [LAMBDA_ENV.sender]: 'iam@example.com',
+            [LAMBDA_ENV.managedPath]: '/iam-gitops/',
+            [LAMBDA_ENV.topicArn]: { Ref: ids.topic },
+            // The apply role's ARN as CloudFormation gives it: path included.
+            [LAMBDA_ENV.applyRoleArn]: arnOf(ids.applyRole),
+            [LAMBDA_ENV.recipientDomains]: 'example.com,corp.example.org',
+            [LAMBDA_ENV.configurationSet]: { Ref: ids.configurationSet },
             NODE_OPTIONS: '--enable-source-maps',
           }),
         },
@@ -47,20 +87,17 @@ describe('CredentialPipeline', { timeout: SYNTH_TIMEOUT }, () => {
       });
     });
 
-    it('passes the optional email domain and sign-in URL when they are set', () => {
-      const { template } = synth({
-        emailDomain: 'example.com',
-        signInUrl: 'https://example.awsapps.com/start',
-      });
+    it('passes no recipient domains when the guardrails name none, and the optional settings when set', () => {
+      const { template } = synth(
+        { emailDomain: 'example.com', signInUrl: 'https://example.awsapps.com/start' },
+        { config: 'open' },
+      );
 
-      template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: {
-          Variables: Match.objectLike({
-            EMAIL_DOMAIN: 'example.com',
-            SIGN_IN_URL: 'https://example.awsapps.com/start',
-          }),
-        },
-      });
+      const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0];
+      const variables = fn?.Properties?.Environment?.Variables as Record<string, unknown>;
+      expect(variables[LAMBDA_ENV.recipientDomains]).toBeUndefined();
+      expect(variables[LAMBDA_ENV.emailDomain]).toBe('example.com');
+      expect(variables[LAMBDA_ENV.signInUrl]).toBe('https://example.awsapps.com/start');
     });
 
     it('logs to its own group, kept for 90 days', () => {
@@ -95,13 +132,12 @@ describe('CredentialPipeline', { timeout: SYNTH_TIMEOUT }, () => {
     });
 
     it('lets only this topic and this rule send to it, over TLS, encrypted at rest', () => {
-      const { template } = synthesized;
-
-      template.hasResourceProperties('AWS::SQS::Queue', {
+      const ruleName = synthesized.template.toJSON().Resources[ids.rule].Properties.Name as string;
+      synthesized.template.hasResourceProperties('AWS::SQS::Queue', {
         SqsManagedSseEnabled: true,
         MessageRetentionPeriod: 1_209_600,
       });
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      synthesized.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: ids.queue }],
         PolicyDocument: {
           Statement: Match.arrayEquals([
@@ -116,14 +152,22 @@ describe('CredentialPipeline', { timeout: SYNTH_TIMEOUT }, () => {
               Effect: 'Allow',
               Principal: { Service: 'events.amazonaws.com' },
               Action: 'sqs:SendMessage',
-              Condition: { ArnEquals: { 'aws:SourceArn': arnOf(ids.rule) } },
+              Condition: {
+                ArnEquals: {
+                  'aws:SourceArn': Match.objectLike({
+                    'Fn::Join': ['', Match.arrayWith([`:rule/${ruleName}`])],
+                  }),
+                },
+              },
             }),
           ]),
         },
       });
     });
+  });
 
-    it('raises an alarm as soon as one message is visible', () => {
+  describe('the alarms', () => {
+    it('watch the queue from its first message', () => {
       synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/SQS',
         MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -135,37 +179,50 @@ describe('CredentialPipeline', { timeout: SYNTH_TIMEOUT }, () => {
       });
     });
 
-    it('emails the alarm when an address is configured, and has no action otherwise', () => {
+    it.each([LAMBDA_METRICS.refused, LAMBDA_METRICS.undeliverable])(
+      "watch the Lambda's %s metric from its first count",
+      (metricName) => {
+        synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: LAMBDA_METRICS.namespace,
+          MetricName: metricName,
+          Dimensions: [{ Name: 'service', Value: LAMBDA_METRICS.service }],
+          Statistic: 'Sum',
+          Period: 300,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Threshold: 1,
+          EvaluationPeriods: 1,
+          TreatMissingData: 'notBreaching',
+        });
+      },
+    );
+
+    it('are all emailed when an address is configured, through an encrypted topic, and have no action otherwise', () => {
       const { template } = synth({ alarmEmail: 'ops@example.com' });
+      const alarmTopic = logicalId(template, 'AWS::SNS::Topic', 'CredentialsAlarmTopic');
 
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'email',
         Endpoint: 'ops@example.com',
       });
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        AlarmActions: [{ Ref: Match.stringLikeRegexp('^CredentialsAlarmTopic') }],
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        KmsMasterKeyId: Match.objectLike({
+          'Fn::GetAtt': [Match.stringLikeRegexp('^CredentialsTopicKey'), 'Arn'],
+        }),
+        TopicName: Match.stringLikeRegexp('-alarms$'),
       });
-      synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      expect(alarms).toHaveLength(3);
+      for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: alarmTopic }]);
+      for (const alarm of Object.values(synthesized.template.findResources('AWS::CloudWatch::Alarm'))) {
+        expect(alarm.Properties.AlarmActions).toBeUndefined();
+      }
     });
   });
 
   describe('the topic', () => {
-    it('accepts publications from this rule only', () => {
-      synthesized.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-        Topics: [{ Ref: ids.topic }],
-        PolicyDocument: {
-          Statement: Match.arrayEquals([
-            {
-              Sid: 'EventBridgeRulePublishes',
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sns:Publish',
-              Resource: { Ref: ids.topic },
-              Condition: { ArnEquals: { 'aws:SourceArn': arnOf(ids.rule) } },
-            },
-          ]),
-        },
-      });
+    it('is encrypted with the rotated customer managed key', () => {
+      synthesized.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(ids.key) });
+      synthesized.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     });
 
     it('may invoke the Lambda, and nothing else may', () => {
@@ -178,65 +235,118 @@ describe('CredentialPipeline', { timeout: SYNTH_TIMEOUT }, () => {
     });
   });
 
-  describe("the Lambda's role (evaluated)", () => {
-    let statements: PolicyStatement[];
+  describe("the Lambda's role (simulated)", () => {
+    let decide: ReturnType<typeof lambdaRole>;
+    let sandboxed: ReturnType<typeof lambdaRole>;
     beforeAll(() => {
-      statements = roleStatements(synthesized.template, ids.role);
-    });
-    const decide = (request: AuthorizationRequest) => evaluate(statements, request);
+      decide = lambdaRole();
+      sandboxed = lambdaRole({ sesSandbox: true });
+    }, SYNTH_TIMEOUT);
 
     it.each(['iam:GetUser', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile'])(
-      'allows %s on a managed user and on no one else',
-      (action) => {
-        expect(decide({ action, resource: managedUser })).toBe('allow');
-        expect(decide({ action, resource: outsideUser })).toBe('implicit-deny');
+      'allows %s on a user of this repository under the path, and on no one else',
+      async (action) => {
+        expect(await decide({ action, resource: managedUser, context: ours })).toBe('Allowed');
+        expect(await decide({ action, resource: managedUser })).toBe('ImplicitlyDenied');
+        expect(
+          await decide({
+            action,
+            resource: managedUser,
+            context: { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: 'someone-else/roster' },
+          }),
+        ).toBe('ImplicitlyDenied');
+        expect(await decide({ action, resource: outsideUser, context: ours })).toBe('ImplicitlyDenied');
       },
     );
 
-    it('may tag a managed user with its own marker only', () => {
-      const tagging = (keys: string[]) => ({
+    it('may tag a user of this repository with its own marker only', async () => {
+      const tagging = (keys: string[], context: Record<string, string> = ours) => ({
         action: 'iam:TagUser',
         resource: managedUser,
-        context: { 'aws:TagKeys': keys },
+        context: { ...context, 'aws:TagKeys': keys },
       });
-      expect(decide(tagging([TAG_CREDENTIALS_SENT]))).toBe('allow');
-      expect(decide(tagging([TAG_MANAGED_BY]))).toBe('implicit-deny');
-      expect(decide(tagging([TAG_CREDENTIALS_SENT, TAG_EMAIL]))).toBe('implicit-deny');
-      expect(decide({ action: 'iam:TagUser', resource: managedUser })).toBe('implicit-deny');
-      expect(decide({ ...tagging([TAG_CREDENTIALS_SENT]), resource: outsideUser })).toBe('implicit-deny');
+      expect(await decide(tagging([TAG_CREDENTIALS_SENT]))).toBe('Allowed');
+      expect(await decide(tagging([TAG_MANAGED_BY]))).toBe('ImplicitlyDenied');
+      expect(await decide(tagging([TAG_CREDENTIALS_SENT, TAG_EMAIL]))).toBe('ImplicitlyDenied');
+      expect(await decide(tagging([TAG_CREDENTIALS_SENT], {}))).toBe('ImplicitlyDenied');
+      expect(await decide({ action: 'iam:TagUser', resource: managedUser, context: ours })).toBe(
+        'ImplicitlyDenied',
+      );
+      expect(await decide({ ...tagging([TAG_CREDENTIALS_SENT]), resource: outsideUser })).toBe(
+        'ImplicitlyDenied',
+      );
     });
 
-    it('reads the password policy and the account alias', () => {
-      expect(decide({ action: 'iam:GetAccountPasswordPolicy', resource: '*' })).toBe('allow');
-      expect(decide({ action: 'iam:ListAccountAliases', resource: '*' })).toBe('allow');
+    it('reads the password policy and the account alias', async () => {
+      expect(await decide({ action: 'iam:GetAccountPasswordPolicy', resource: '*' })).toBe('Allowed');
+      expect(await decide({ action: 'iam:ListAccountAliases', resource: '*' })).toBe('Allowed');
     });
 
-    it('sends from the sender identity only, unless SES is in the sandbox', () => {
+    it('sends from the sender address only, through its identity and its configuration set', async () => {
+      for (const resource of [senderIdentity, configurationSet]) {
+        expect(await decide({ action: 'ses:SendEmail', resource, context: fromSender })).toBe('Allowed');
+        expect(
+          await decide({
+            action: 'ses:SendEmail',
+            resource,
+            context: { 'ses:FromAddress': 'ceo@example.com' },
+          }),
+        ).toBe('ImplicitlyDenied');
+      }
       const other = `arn:aws:ses:us-east-1:${ACCOUNT}:identity/alice@example.com`;
-      expect(decide({ action: 'ses:SendEmail', resource: senderIdentity })).toBe('allow');
-      expect(decide({ action: 'ses:SendEmail', resource: other })).toBe('implicit-deny');
+      expect(await decide({ action: 'ses:SendEmail', resource: other, context: fromSender })).toBe(
+        'ImplicitlyDenied',
+      );
+    });
 
-      const { template } = synth({ sesSandbox: true });
-      const sandboxed = roleStatements(template, logicalId(template, 'AWS::IAM::Role', 'CredentialsRole'));
-      expect(evaluate(sandboxed, { action: 'ses:SendEmail', resource: other })).toBe('allow');
+    it("in the SES sandbox, sends to this account's verified recipients, still from the sender address only", async () => {
+      const recipient = `arn:aws:ses:us-east-1:${ACCOUNT}:identity/alice@example.com`;
+      expect(await sandboxed({ action: 'ses:SendEmail', resource: recipient, context: fromSender })).toBe(
+        'Allowed',
+      );
       expect(
-        evaluate(sandboxed, {
+        await sandboxed({
+          action: 'ses:SendEmail',
+          resource: recipient,
+          context: { 'ses:FromAddress': 'alice@example.com' },
+        }),
+      ).toBe('ImplicitlyDenied');
+      expect(
+        await sandboxed({
           action: 'ses:SendEmail',
           resource: 'arn:aws:ses:us-east-1:444455556666:identity/x.com',
+          context: fromSender,
         }),
-      ).toBe('implicit-deny');
+      ).toBe('ImplicitlyDenied');
     });
 
-    it('writes its own logs and dead letters, and may not attach policies or touch keys', () => {
-      expect(decide({ action: 'logs:PutLogEvents', resource: `<${ids.logs}.Arn>` })).toBe('allow');
-      expect(decide({ action: 'sqs:SendMessage', resource: `<${ids.queue}.Arn>` })).toBe('allow');
+    it('writes its own logs and dead letters, and may not attach policies or touch keys', async () => {
+      const { template } = synthesized;
+      const policies: PolicyDocument[] = rolePolicies(template, ids.role, {
+        [`${ids.logs}.Arn`]: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:credentials:*`,
+        [`${ids.queue}.Arn`]: `arn:aws:sqs:us-east-1:${ACCOUNT}:dead-letters`,
+      });
+      expect(
+        await decideIdentity(policies, {
+          action: 'logs:PutLogEvents',
+          resource: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:credentials:log-stream:1`,
+        }),
+      ).toBe('Allowed');
+      expect(
+        await decideIdentity(policies, {
+          action: 'sqs:SendMessage',
+          resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:dead-letters`,
+        }),
+      ).toBe('Allowed');
       for (const action of [
         'iam:AttachUserPolicy',
         'iam:CreateAccessKey',
         'iam:DeleteLoginProfile',
         'iam:CreateUser',
       ]) {
-        expect(decide({ action, resource: managedUser }), action).toBe('implicit-deny');
+        expect(await decide({ action, resource: managedUser, context: ours }), action).toBe(
+          'ImplicitlyDenied',
+        );
       }
     });
   });

@@ -1,8 +1,9 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { subjects } from '../../infra/lib/github-oidc-roles.js';
-import { evaluate } from './support/policy-evaluator.js';
-import { logicalId, roleStatements, SYNTH_TIMEOUT, synth, type TestContext } from './support/synth.js';
+import { STS_AUDIENCE, subjects } from '../../infra/lib/github-oidc-roles.js';
+import { decideTrust } from './support/iam-simulator.js';
+import { logicalId, SYNTH_TIMEOUT, synth, type TestContext } from './support/synth.js';
+import { trustPolicy } from './support/template-policies.js';
 
 const AUD = 'token.actions.githubusercontent.com:aud';
 const SUB = 'token.actions.githubusercontent.com:sub';
@@ -63,7 +64,7 @@ describe('GithubOidcRoles', { timeout: SYNTH_TIMEOUT }, () => {
     });
   });
 
-  it('trusts pull requests and the default branch for plan, the default branch only for apply', () => {
+  it('trusts pull requests and the default branch for plan, the iam-gitops environment only for apply', () => {
     const template = synthWith({ branch: 'trunk' });
 
     expect(trustOf(template, 'GitHubPlanRole')).toEqual(
@@ -73,11 +74,11 @@ describe('GithubOidcRoles', { timeout: SYNTH_TIMEOUT }, () => {
       ]),
     );
     expect(trustOf(template, 'GitHubApplyRole')).toEqual(
-      githubTrust(providerRef(template), ['repo:example-org/iam-users:ref:refs/heads/trunk']),
+      githubTrust(providerRef(template), ['repo:example-org/iam-users:environment:iam-gitops']),
     );
   });
 
-  it('trusts only the environment for apply when one is configured', () => {
+  it('trusts another environment for apply when one is configured', () => {
     const template = synthWith({ environment: 'iam-production' });
 
     expect(trustOf(template, 'GitHubApplyRole')).toEqual(
@@ -122,7 +123,7 @@ describe('GithubOidcRoles', { timeout: SYNTH_TIMEOUT }, () => {
             ],
           ],
         },
-        ['repo:example-org/iam-users:ref:refs/heads/main'],
+        ['repo:example-org/iam-users:environment:iam-gitops'],
       ),
     );
   });
@@ -136,42 +137,55 @@ describe('GithubOidcRoles', { timeout: SYNTH_TIMEOUT }, () => {
     }
   });
 
-  describe('the plan role (evaluated)', () => {
-    const template = synthWith({});
-    const statements = roleStatements(template, logicalId(template, 'AWS::IAM::Role', 'GitHubPlanRole'));
-    const managedUser = 'arn:aws:iam::111122223333:user/iam-gitops/alice@example.com';
+  describe('the trust policies (simulated)', () => {
+    const template = synthWith({ githubOwnerId: '111', githubRepositoryId: '222' });
+    const provider = 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com';
+    const trust = (prefix: string) =>
+      trustPolicy(template, logicalId(template, 'AWS::IAM::Role', prefix), {
+        [logicalId(template, 'AWS::IAM::OIDCProvider', 'GitHubProvider')]: provider,
+      });
+    const assume = (prefix: string, sub: string, aud = STS_AUDIENCE) =>
+      decideTrust(trust(prefix), {
+        providerArn: provider,
+        roleArn: `arn:aws:iam::111122223333:role/${prefix}`,
+        context: { [SUB]: sub, [AUD]: aud },
+      });
 
-    it('reads what the core reads', () => {
-      expect(evaluate(statements, { action: 'iam:GetAccountAuthorizationDetails', resource: '*' })).toBe(
-        'allow',
+    it('lets the environment assume the apply role, in both subject formats', () => {
+      expect(assume('GitHubApplyRole', 'repo:example-org/iam-users:environment:iam-gitops')).toBe('Allowed');
+      expect(assume('GitHubApplyRole', 'repo:example-org@111/iam-users@222:environment:iam-gitops')).toBe(
+        'Allowed',
       );
-      expect(
-        evaluate(statements, { action: 'iam:GetPolicy', resource: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }),
-      ).toBe('allow');
-      expect(evaluate(statements, { action: 'iam:GetUser', resource: managedUser })).toBe('allow');
     });
 
-    it("reads what the drift report reads: the user listing and managed users' login profiles", () => {
-      expect(evaluate(statements, { action: 'iam:ListUsers', resource: '*' })).toBe('allow');
-      expect(evaluate(statements, { action: 'iam:GetLoginProfile', resource: managedUser })).toBe('allow');
-      expect(
-        evaluate(statements, {
-          action: 'iam:GetLoginProfile',
-          resource: 'arn:aws:iam::111122223333:user/admin',
-        }),
-      ).toBe('implicit-deny');
+    it('refuses the apply role to the default branch outside the environment, and to pull requests', () => {
+      expect(assume('GitHubApplyRole', 'repo:example-org/iam-users:ref:refs/heads/main')).toBe(
+        'ImplicitlyDenied',
+      );
+      expect(assume('GitHubApplyRole', 'repo:example-org/iam-users:pull_request')).toBe('ImplicitlyDenied');
     });
 
-    it('writes nothing', () => {
-      for (const action of [
-        'iam:CreateUser',
-        'iam:TagUser',
-        'iam:DeleteUser',
-        'iam:AddUserToGroup',
-        'iam:PassRole',
-      ]) {
-        expect(evaluate(statements, { action, resource: managedUser }), action).toBe('implicit-deny');
-      }
+    it('refuses another repository, a look-alike, another environment and another audience', () => {
+      expect(assume('GitHubApplyRole', 'repo:attacker/iam-users:environment:iam-gitops')).toBe(
+        'ImplicitlyDenied',
+      );
+      expect(assume('GitHubApplyRole', 'repo:example-org/iam-users-fork:environment:iam-gitops')).toBe(
+        'ImplicitlyDenied',
+      );
+      expect(assume('GitHubApplyRole', 'repo:example-org/iam-users:environment:iam-gitops-test')).toBe(
+        'ImplicitlyDenied',
+      );
+      expect(assume('GitHubApplyRole', 'repo:example-org/iam-users:environment:iam-gitops', 'other')).toBe(
+        'ImplicitlyDenied',
+      );
+    });
+
+    it('lets pull requests and the default branch assume the plan role', () => {
+      expect(assume('GitHubPlanRole', 'repo:example-org/iam-users:pull_request')).toBe('Allowed');
+      expect(assume('GitHubPlanRole', 'repo:example-org/iam-users:ref:refs/heads/main')).toBe('Allowed');
+      expect(assume('GitHubPlanRole', 'repo:example-org/iam-users:ref:refs/heads/feature')).toBe(
+        'ImplicitlyDenied',
+      );
     });
   });
 });

@@ -1,12 +1,19 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ensureLambdaBundle, LambdaBundleError } from '../../infra/lib/lambda-bundle.js';
 
-/** A repository-shaped folder whose scripts/bundle.mjs runs `script` (and logs its arguments). */
+let roots: string[] = [];
+afterEach(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+  roots = [];
+});
+
+/** A repository-shaped folder whose scripts/bundle.mjs runs `script` (and logs its arguments); removed after the test. */
 function fakeRoot(options: { source: boolean; script: string }): string {
   const root = mkdtempSync(join(tmpdir(), 'iam-gitops-bundle-'));
+  roots.push(root);
   mkdirSync(join(root, 'scripts'));
   mkdirSync(join(root, 'lambda', 'src'), { recursive: true });
   writeFileSync(

@@ -1,4 +1,6 @@
 // The core against a real AWS API emulator (moto): roster -> snapshot -> plan -> apply.
+
+import { join } from 'node:path';
 import {
   CreateGroupCommand,
   CreateUserCommand,
@@ -10,12 +12,16 @@ import {
   TagUserCommand,
 } from '@aws-sdk/client-iam';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makePlan } from '../../src/commands/make-plan.js';
+import { makePlan, validateRoster } from '../../src/commands/make-plan.js';
 import type { CoreSettings } from '../../src/commands/settings.js';
+import { loadRepoConfig, parseRepoConfig } from '../../src/config/load-repo-config.js';
 import { CHANGE_PASSWORD_POLICY_ARN, TAG_CONSOLE, TAG_EMAIL, TAG_MANAGED_BY } from '../../src/contract.js';
 import { applyPlan, PlanHasErrors } from '../../src/iam/apply-plan.js';
 import { userAgent } from '../../src/iam/iam-client.js';
 import { changeCount, type Plan } from '../../src/plan/plan.js';
+import { planToJson } from '../../src/plan/render-json.js';
+import { renderPlanMarkdown } from '../../src/plan/render-markdown.js';
+import { rosterForAccount } from '../../src/roster/accounts.js';
 import { freshAccount, type TestAccount } from '../support/aws.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { makeRosterDir, type RosterDir } from '../support/roster-dir.js';
@@ -47,9 +53,9 @@ function settings(): CoreSettings {
 }
 
 async function plan(client: IAMClient = iam): Promise<Plan> {
-  const outcome = await makePlan(settings(), client);
-  if (outcome.kind !== 'planned') throw new Error(`roster invalid: ${JSON.stringify(outcome.issues)}`);
-  return outcome.plan;
+  const validated = await validateRoster(settings());
+  if (validated.kind !== 'valid') throw new Error(`roster invalid: ${JSON.stringify(validated.issues)}`);
+  return (await makePlan(validated, settings(), client)).plan;
 }
 
 async function tagsOf(userName: string): Promise<Record<string, string>> {
@@ -265,5 +271,67 @@ describe('apply under faults', () => {
 
     expect(proxy.requests.length).toBeGreaterThan(0);
     for (const request of proxy.requests) expect(request.userAgent).toMatch(/iam-gitops\/\d+\.\d+\.\d+/);
+  });
+});
+
+describe('iam-gitops.yaml', () => {
+  it("plans and applies the roster under the repository's own example guardrails, then plans nothing", async () => {
+    const loaded = await loadRepoConfig({
+      path: join(import.meta.dirname, '..', '..', 'iam-gitops.yaml'),
+      displayPath: 'iam-gitops.yaml',
+      required: true,
+    });
+    if (!loaded.ok) throw new Error('the example iam-gitops.yaml must load');
+    const validated = await validateRoster(settings(), loaded.config, loaded.source);
+    if (validated.kind !== 'valid') throw new Error(JSON.stringify(validated.issues));
+
+    const first = await makePlan(validated, settings(), iam);
+    const result = await applyPlan(iam, first.plan);
+    const second = await makePlan(validated, settings(), iam);
+
+    expect(first.plan.errors).toEqual([]);
+    expect(result).toMatchObject({ failed: 0, succeeded: changeCount(first.plan) });
+    expect(changeCount(second.plan)).toBe(0);
+    expect(second.plan.warnings).toEqual([]);
+  });
+
+  it("shows a '*' guardrail as a warning in the plan's Markdown and JSON, and still applies", async () => {
+    const loaded = parseRepoConfig(
+      'iam-gitops.yaml',
+      "guardrails:\n  groups: ['*']\n  policies:\n    - arn:aws:iam::aws:policy/ReadOnlyAccess\n",
+    );
+    if (!loaded.ok) throw new Error('the configuration must parse');
+    const validated = await validateRoster(settings(), loaded.config, loaded.source);
+    if (validated.kind !== 'valid') throw new Error(JSON.stringify(validated.issues));
+
+    const { plan: planned } = await makePlan(validated, settings(), iam);
+    const result = await applyPlan(iam, planned);
+
+    expect(renderPlanMarkdown(planned)).toContain(
+      "> [!WARNING]\n> **Guardrails opted out**: this roster may grant more than a list allows (1 warning).\n>\n> - `iam-gitops.yaml:2:12: guardrails.groups: '*' allows any IAM group",
+    );
+    expect(planToJson(planned).warnings).toEqual([
+      expect.objectContaining({ file: 'iam-gitops.yaml', field: 'guardrails.groups', line: 2, column: 12 }),
+    ]);
+    expect(result.failed).toBe(0);
+  });
+
+  it("plans one account's users only, with the roster of that account", async () => {
+    const loaded = parseRepoConfig(
+      'iam-gitops.yaml',
+      'accounts:\n  prod: { id: "111111111111" }\n  dev: { id: "222222222222" }\ndefaultAccounts: [dev]\n',
+    );
+    if (!loaded.ok) throw new Error('the configuration must parse');
+    await roster.write({ 'bob@example.com.yaml': { ...bob, accounts: ['prod'] } });
+    const validated = await validateRoster(settings(), loaded.config, loaded.source);
+    if (validated.kind !== 'valid') throw new Error(JSON.stringify(validated.issues));
+
+    const dev = { ...validated, roster: rosterForAccount(validated.roster, validated.config, 'dev') };
+    const { plan: planned } = await makePlan(dev, settings(), iam);
+
+    expect(planned.users.map((user) => [user.user, user.action])).toEqual([
+      ['alice@example.com', 'create'],
+      ['ci-deployer', 'create'],
+    ]);
   });
 });

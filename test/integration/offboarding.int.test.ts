@@ -35,8 +35,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AccountFacts } from '../../lambda/src/account-facts.js';
 import { deliverCredentials } from '../../lambda/src/deliver-credentials.js';
-import { makePlan } from '../../src/commands/make-plan.js';
+import { makePlan, validateRoster } from '../../src/commands/make-plan.js';
 import { requestTagValue } from '../../src/commands/resend.js';
 import type { CoreSettings } from '../../src/commands/settings.js';
 import { findStaleInvites } from '../../src/commands/stale-invites.js';
@@ -93,9 +94,9 @@ function settings(overrides: Partial<CoreSettings> = {}): CoreSettings {
 }
 
 async function plan(overrides: Partial<CoreSettings> = {}): Promise<Plan> {
-  const outcome = await makePlan(settings(overrides), iam);
-  if (outcome.kind !== 'planned') throw new Error(`roster invalid: ${JSON.stringify(outcome.issues)}`);
-  return outcome.plan;
+  const validated = await validateRoster(settings(overrides));
+  if (validated.kind !== 'valid') throw new Error(`roster invalid: ${JSON.stringify(validated.issues)}`);
+  return (await makePlan(validated, settings(overrides), iam)).plan;
 }
 
 async function applyRoster(overrides: Partial<CoreSettings> = {}, now?: Date): Promise<Plan> {
@@ -399,7 +400,7 @@ describe('a roster that fails to load never reads as everyone removed', () => {
     await breakRoster();
     const before = await accountState();
 
-    const outcome = await makePlan(settings({ onRemove: 'delete', maxRemovals: 100 }), iam);
+    const outcome = await validateRoster(settings({ onRemove: 'delete', maxRemovals: 100 }));
     const applied = await cli(['apply', '--on-remove', 'delete', '--max-removals', '100']);
 
     expect(outcome.kind).toBe('invalid');
@@ -571,16 +572,27 @@ describe('stale invitations', () => {
 
     const ses = new SESv2Client(account.clientConfig);
     await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: 'example.com' }));
+    // The re-send: the action tags the user, and the Lambda answers that very request.
+    const requestedValue = requestTagValue(later, '8');
+    await iam.send(
+      new TagUserCommand({
+        UserName: 'alice@example.com',
+        Tags: [{ Key: TAG_CREDENTIALS_REQUESTED, Value: requestedValue }],
+      }),
+    );
     const resent = await deliverCredentials(
-      { eventId: 'resend-1', eventName: 'TagUser', userName: 'alice@example.com' },
+      {
+        eventId: 'resend-1',
+        eventName: 'TagUser',
+        userName: 'alice@example.com',
+        requestedValue,
+        account: { kind: 'own', id: account.accountId },
+      },
       {
         iam,
         ses,
-        config: {
-          senderEmail: 'iam@example.com',
-          managedPath: '/iam-gitops/',
-          topicArn: `arn:aws:sns:us-east-1:${account.accountId}:iam-gitops`,
-        },
+        config: { senderEmail: 'iam@example.com', managedPath: '/iam-gitops/' },
+        facts: new AccountFacts(),
         log: () => {},
         sleep: async () => {},
       },

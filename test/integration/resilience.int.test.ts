@@ -11,15 +11,16 @@ import {
   ListGroupsForUserCommand,
 } from '@aws-sdk/client-iam';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AccountFacts } from '../../lambda/src/account-facts.js';
 import { handleSnsEvent } from '../../lambda/src/handle-event.js';
-import { createLogger } from '../../lambda/src/logger.js';
-import { makePlan } from '../../src/commands/make-plan.js';
+import { OutcomeMetrics } from '../../lambda/src/metrics.js';
+import { makePlan, validateRoster } from '../../src/commands/make-plan.js';
 import { TAG_CONSOLE, TAG_CREDENTIALS_SENT, TAG_MANAGED_BY } from '../../src/contract.js';
 import { applyPlan } from '../../src/iam/apply-plan.js';
 import { changeCount, type Plan } from '../../src/plan/plan.js';
-import { capturePasswords, expectNoPasswordIn } from '../lambda/support/capture.js';
-import { addressed } from '../lambda/support/events.js';
+import { captureLog, capturePasswords, expectNoPasswordIn } from '../lambda/support/capture.js';
+import { addressed, applyRoleIn } from '../lambda/support/events.js';
 import { mailMotoEndpoint } from '../lambda/support/moto-for-mail.js';
 import { freshAccount, type TestAccount } from '../support/aws.js';
 import { type Fault, type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
@@ -59,18 +60,16 @@ describe('apply through faults', () => {
   });
 
   async function plan(iam: IAMClient): Promise<Plan> {
-    const outcome = await makePlan(
-      {
-        usersDir: roster.usersDir,
-        displayDir: 'users',
-        iamPath: '/iam-gitops/',
-        repository: REPOSITORY,
-        emailDomain: undefined,
-      },
-      iam,
-    );
-    if (outcome.kind !== 'planned') throw new Error('roster invalid');
-    return outcome.plan;
+    const settings = {
+      usersDir: roster.usersDir,
+      displayDir: 'users',
+      iamPath: '/iam-gitops/',
+      repository: REPOSITORY,
+      emailDomain: undefined,
+    };
+    const validated = await validateRoster(settings);
+    if (validated.kind !== 'valid') throw new Error('roster invalid');
+    return (await makePlan(validated, settings, iam)).plan;
   }
 
   it('rides out throttling, 500s and slow answers with the SDK retries, each change made once', async () => {
@@ -139,6 +138,7 @@ describe('the credential Lambda through faults', () => {
 
   afterEach(async () => {
     expectNoPasswordIn(lines, passwords);
+    vi.restoreAllMocks();
     await proxy.close();
   });
 
@@ -162,11 +162,21 @@ describe('the credential Lambda through faults', () => {
     const iam = new IAMClient(config);
     passwords = capturePasswords(iam);
     const topicArn = `arn:aws:sns:us-east-1:${account.accountId}:iam-gitops-credentials`;
+    const logs = captureLog();
+    lines = logs.lines;
     const deps = {
       iam,
       ses: new SESv2Client(config),
-      config: { senderEmail: sender, managedPath: '/iam-gitops/', topicArn },
-      log: createLogger({ write: (line) => lines.push(line) }),
+      config: {
+        senderEmail: sender,
+        managedPath: '/iam-gitops/',
+        topicArn,
+        applyRoleArn: applyRoleIn(account.accountId),
+      },
+      ownAccountId: account.accountId,
+      facts: new AccountFacts(),
+      metrics: new OutcomeMetrics(),
+      log: logs.log,
       sleep: noSleep,
       now: Date.now,
     };

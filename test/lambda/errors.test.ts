@@ -1,7 +1,6 @@
 import { NoSuchEntityException } from '@aws-sdk/client-iam';
-import { MessageRejected, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
-import { errorMessage, errorName, isNamed, isThrottling } from '../../lambda/src/errors.js';
+import { errorMessage, errorName, isNamed } from '../../lambda/src/errors.js';
 
 const metadata = { $metadata: {} };
 
@@ -34,19 +33,5 @@ describe('isNamed', () => {
     expect(isNamed(error, 'EntityAlreadyExistsException', 'NoSuchEntityException')).toBe(true);
     expect(isNamed(error, 'EntityAlreadyExistsException')).toBe(false);
     expect(isNamed({ name: 'NoSuchEntityException' }, 'NoSuchEntityException')).toBe(false);
-  });
-});
-
-describe('isThrottling', () => {
-  it("recognises SES throttling by name and by the SDK's retry classification", () => {
-    expect(isThrottling(new TooManyRequestsException({ message: 'slow down', ...metadata }))).toBe(true);
-    expect(
-      isThrottling(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' })),
-    ).toBe(true);
-    expect(
-      isThrottling(Object.assign(new Error('x'), { name: 'Other', $retryable: { throttling: true } })),
-    ).toBe(true);
-    expect(isThrottling(new MessageRejected({ message: 'not verified', ...metadata }))).toBe(false);
-    expect(isThrottling(null)).toBe(false);
   });
 });

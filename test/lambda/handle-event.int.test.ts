@@ -10,15 +10,27 @@ import {
   GetUserCommand,
   IAMClient,
   type PasswordPolicy,
+  TagUserCommand,
+  UntagUserCommand,
   UpdateAccountPasswordPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SNSEvent } from 'aws-lambda';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AccountFacts } from '../../lambda/src/account-facts.js';
 import type { Config } from '../../lambda/src/config.js';
 import { type HandlerDependencies, handleSnsEvent } from '../../lambda/src/handle-event.js';
+import { OutcomeMetrics } from '../../lambda/src/metrics.js';
 import { passwordViolations, rulesFromPolicy } from '../../lambda/src/password.js';
-import { TAG_CONSOLE, TAG_CREDENTIALS_SENT, TAG_EMAIL, TAG_MANAGED_BY } from '../../src/contract.js';
+import {
+  LAMBDA_METRICS,
+  TAG_CONSOLE,
+  TAG_CREDENTIALS_REQUESTED,
+  TAG_CREDENTIALS_SENT,
+  TAG_DISABLED_AT,
+  TAG_EMAIL,
+  TAG_MANAGED_BY,
+} from '../../src/contract.js';
 import { freshAccount, type TestAccount } from '../support/aws.js';
 import { passwordInHtml, sentTo } from '../support/mailbox.js';
 import {
@@ -29,8 +41,9 @@ import {
   expectNoPasswordIn,
   expectSame,
   type LogCapture,
+  metricSums,
 } from './support/capture.js';
-import { addressed, type EventFixture, withEventBridge } from './support/events.js';
+import { addressed, applyRoleIn, type EventFixture, withEventBridge } from './support/events.js';
 import { mailMotoEndpoint } from './support/moto-for-mail.js';
 
 const SENDER_ADDRESS = 'it-onboarding@corp.example';
@@ -49,8 +62,11 @@ interface Harness {
   readonly passwords: string[];
   readonly sleeps: number[];
   readonly deps: HandlerDependencies;
+  /** One invocation: the records handled, then the metrics written, as the entry point does. */
   readonly run: (event: SNSEvent) => ReturnType<typeof handleSnsEvent>;
   readonly event: (fixture: EventFixture, userName: string, eventId?: string) => SNSEvent;
+  /** Plays the action's re-send: tags the user credentials-requested, returns the event CloudTrail logs. */
+  readonly requestResend: (userName: string, eventId?: string) => Promise<SNSEvent>;
 }
 
 const moto = { endpoint: '' };
@@ -63,6 +79,7 @@ beforeAll(() => {
 afterEach(() => {
   if (current !== undefined) expectNoPasswordIn(current.logs.lines, current.passwords);
   current = undefined;
+  vi.restoreAllMocks();
 });
 
 async function harness(settings: Partial<Config> = {}): Promise<Harness> {
@@ -76,17 +93,29 @@ async function harness(settings: Partial<Config> = {}): Promise<Harness> {
   const logs = captureLog();
   const passwords = capturePasswords(iam);
   const sleeps: number[] = [];
-  const config: Config = { senderEmail: SENDER, managedPath: '/iam-gitops/', topicArn, ...settings };
+  const config: Config = {
+    senderEmail: SENDER,
+    managedPath: '/iam-gitops/',
+    topicArn,
+    applyRoleArn: applyRoleIn(account.accountId),
+    ...settings,
+  };
+  const metrics = new OutcomeMetrics();
   const deps: HandlerDependencies = {
     iam,
     ses,
     config,
+    ownAccountId: account.accountId,
+    facts: new AccountFacts(),
+    metrics,
     log: logs.log,
     sleep: async (ms) => {
       sleeps.push(ms);
     },
     now: Date.now,
   };
+  const event = (fixture: EventFixture, userName: string, eventId: string = randomUUID()) =>
+    addressed(fixture, { accountId: account.accountId, topicArn, userName, eventId });
   const harnessed: Harness = {
     account,
     admin,
@@ -97,9 +126,30 @@ async function harness(settings: Partial<Config> = {}): Promise<Harness> {
     passwords,
     sleeps,
     deps,
-    run: (event) => handleSnsEvent(event, deps),
-    event: (fixture, userName, eventId = randomUUID()) =>
-      addressed(fixture, { accountId: account.accountId, topicArn, userName, eventId }),
+    run: async (sns) => {
+      try {
+        return await handleSnsEvent(sns, deps);
+      } finally {
+        metrics.flush();
+      }
+    },
+    event,
+    requestResend: async (userName, eventId = randomUUID()) => {
+      const requestedValue = `${new Date().toISOString()} run ${randomUUID().slice(0, 8)}`;
+      await admin.send(
+        new TagUserCommand({
+          UserName: userName,
+          Tags: [{ Key: TAG_CREDENTIALS_REQUESTED, Value: requestedValue }],
+        }),
+      );
+      return addressed('tag-user-credentials-requested', {
+        accountId: account.accountId,
+        topicArn,
+        userName,
+        eventId,
+        requestedValue,
+      });
+    },
   };
   current = harnessed;
   return harnessed;
@@ -173,7 +223,16 @@ describe('handleSnsEvent, CreateUser', () => {
 
     const reports = await h.run(h.event('create-user', userName, eventId));
 
-    expect(reports).toEqual([{ outcome: 'sent', eventId, eventName: 'CreateUser', user: userName }]);
+    expect(reports).toEqual([
+      {
+        outcome: 'sent',
+        eventId,
+        eventName: 'CreateUser',
+        user: userName,
+        account: h.account.accountId,
+        principal: `arn:aws:sts::${h.account.accountId}:assumed-role/iam-gitops-apply/GitHubActions`,
+      },
+    ]);
     expect(await hasLoginProfile(h, userName)).toBe(true);
     const mails = await sentTo(h.account.endpoint, userName);
     expect(mails).toHaveLength(1);
@@ -196,7 +255,7 @@ describe('handleSnsEvent, CreateUser', () => {
     const entries = h.logs.entries();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({
-      level: 'info',
+      level: 'INFO',
       message: 'sent',
       outcome: 'sent',
       eventId,
@@ -207,6 +266,7 @@ describe('handleSnsEvent, CreateUser', () => {
       marked: true,
     });
     expect(entries[0]?.durationMs).toEqual(expect.any(Number));
+    expect(metricSums(h.logs.emf())).toEqual({ [LAMBDA_METRICS.sent]: 1 });
   });
 
   it("names the account by its id without an alias, and meets AWS's default policy without one", async () => {
@@ -278,6 +338,59 @@ describe('handleSnsEvent, CreateUser', () => {
   });
 });
 
+/** Every AWS call a client makes, by operation, in order. */
+function recordCalls(client: IAMClient | SESv2Client): string[] {
+  const calls: string[] = [];
+  (client.middlewareStack as IAMClient['middlewareStack']).add(
+    (next, context) => async (args) => {
+      calls.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCalls' },
+  );
+  return calls;
+}
+
+describe('handleSnsEvent, AWS calls per event', () => {
+  it('makes 6 calls for the first event of a container and 4 for the next ones', async () => {
+    const h = await harness();
+    await h.admin.send(new CreateAccountAliasCommand({ AccountAlias: 'acme-calls' }));
+    const [first, second] = [newHireName(), newHireName()];
+    await createUser(h, first);
+    await createUser(h, second);
+    const iamCalls = recordCalls(h.iam);
+    const sesCalls = recordCalls(h.ses);
+
+    await h.run(h.event('create-user', first));
+    const cold = [...iamCalls, ...sesCalls];
+    iamCalls.length = 0;
+    sesCalls.length = 0;
+    await h.run(h.event('create-user', second));
+    await h.run(await h.requestResend(first));
+
+    expect(cold.sort()).toEqual([
+      'CreateLoginProfileCommand',
+      'GetAccountPasswordPolicyCommand',
+      'GetUserCommand',
+      'ListAccountAliasesCommand',
+      'SendEmailCommand',
+      'TagUserCommand',
+    ]);
+    expect(iamCalls).toEqual([
+      'GetUserCommand',
+      'CreateLoginProfileCommand',
+      'TagUserCommand',
+      'GetUserCommand',
+      'UpdateLoginProfileCommand',
+      'TagUserCommand',
+    ]);
+    expect(sesCalls).toEqual(['SendEmailCommand', 'SendEmailCommand']);
+    expect((await sentTo(h.account.endpoint, second))[0]?.subject).toBe(
+      'Your AWS sign-in details for acme-calls',
+    );
+  });
+});
+
 describe('handleSnsEvent, exactly once', () => {
   it('sends one email when the same event is delivered twice', async () => {
     const h = await harness();
@@ -301,9 +414,11 @@ describe('handleSnsEvent, exactly once', () => {
     await h.run(h.event('create-user', userName));
     const resendId = randomUUID();
 
-    const reports = await h.run(h.event('tag-user-credentials-requested', userName, resendId));
+    const reports = await h.run(await h.requestResend(userName, resendId));
 
-    expect(reports).toEqual([{ outcome: 'sent', eventId: resendId, eventName: 'TagUser', user: userName }]);
+    expect(reports).toMatchObject([
+      { outcome: 'sent', eventId: resendId, eventName: 'TagUser', user: userName },
+    ]);
     const mails = await sentTo(h.account.endpoint, userName);
     expect(mails.map((mail) => mail.subject)).toEqual([
       `Your AWS sign-in details for ${h.account.accountId}`,
@@ -323,7 +438,7 @@ describe('handleSnsEvent, exactly once', () => {
     const userName = newHireName();
     await createUser(h, userName);
 
-    await h.run(h.event('tag-user-credentials-requested', userName));
+    await h.run(await h.requestResend(userName));
 
     expect(await hasLoginProfile(h, userName)).toBe(true);
     expect(await sentTo(h.account.endpoint, userName)).toHaveLength(1);
@@ -363,60 +478,81 @@ describe('handleSnsEvent, exactly once', () => {
   });
 });
 
-interface IgnoreCase {
+interface NothingCase {
   readonly name: string;
   readonly fixture: EventFixture;
+  /** Ignored: nothing amiss. Refused: out of scope, counted and alarmed. */
+  readonly outcome: 'ignored' | 'refused';
   readonly reason: string;
   readonly user?: { path?: string; tags?: Record<string, string> };
   readonly otherTopic?: boolean;
 }
 
-const ignoreCases: readonly IgnoreCase[] = [
-  { name: 'another topic', fixture: 'create-user', reason: 'other-topic', otherTopic: true },
-  { name: 'another IAM call', fixture: 'attach-user-policy', reason: 'other-event' },
-  { name: 'a failed CreateUser (errorCode)', fixture: 'create-user-failed', reason: 'failed-call' },
+const nothingCases: readonly NothingCase[] = [
+  {
+    name: 'another topic',
+    fixture: 'create-user',
+    outcome: 'ignored',
+    reason: 'other-topic',
+    otherTopic: true,
+  },
+  { name: 'another IAM call', fixture: 'attach-user-policy', outcome: 'ignored', reason: 'other-event' },
+  {
+    name: 'a failed CreateUser (errorCode)',
+    fixture: 'create-user-failed',
+    outcome: 'ignored',
+    reason: 'failed-call',
+  },
   {
     name: 'CreateUser outside the path (per the event)',
     fixture: 'create-user-default-path',
+    outcome: 'ignored',
     reason: 'outside-path',
-  },
-  {
-    name: 'a user outside the path (per GetUser)',
-    fixture: 'create-user',
-    reason: 'outside-path',
-    user: { path: '/', tags: { [TAG_MANAGED_BY]: MANAGED_BY, [TAG_CONSOLE]: 'true' } },
-  },
-  {
-    name: 'a user without the managed-by tag',
-    fixture: 'create-user',
-    reason: 'not-managed',
-    user: { tags: { [TAG_CONSOLE]: 'true' } },
   },
   {
     name: 'a user with console: false',
     fixture: 'create-user',
+    outcome: 'ignored',
     reason: 'console-disabled',
     user: { tags: { [TAG_MANAGED_BY]: MANAGED_BY, [TAG_CONSOLE]: 'false' } },
   },
   {
     name: "the Lambda's own credentials-sent tagging",
     fixture: 'tag-user-credentials-sent',
+    outcome: 'ignored',
     reason: 'own-marker',
   },
-  { name: 'TagUser of other tags', fixture: 'tag-user-other-tags', reason: 'not-a-credentials-request' },
+  {
+    name: 'TagUser of other tags',
+    fixture: 'tag-user-other-tags',
+    outcome: 'ignored',
+    reason: 'not-a-credentials-request',
+  },
+  {
+    name: 'a user outside the path (per GetUser)',
+    fixture: 'create-user',
+    outcome: 'refused',
+    reason: 'outside-path',
+    user: { path: '/', tags: { [TAG_MANAGED_BY]: MANAGED_BY, [TAG_CONSOLE]: 'true' } },
+  },
+  {
+    name: 'a user without the managed-by tag',
+    fixture: 'create-user',
+    outcome: 'refused',
+    reason: 'not-managed',
+    user: { tags: { [TAG_CONSOLE]: 'true' } },
+  },
 ];
 
-describe('handleSnsEvent, ignored events', () => {
-  it.each(ignoreCases)('ignores $name with one log line and changes nothing', async (ignoreCase) => {
+describe('handleSnsEvent, events that get nothing', () => {
+  it.each(nothingCases)('answers $name with one log line ($outcome) and changes nothing', async (nothing) => {
     const h = await harness();
     const userName = newHireName();
-    await createUser(h, userName, ignoreCase.user ?? {});
+    await createUser(h, userName, nothing.user ?? {});
     const eventId = randomUUID();
-    const event = addressed(ignoreCase.fixture, {
+    const event = addressed(nothing.fixture, {
       accountId: h.account.accountId,
-      topicArn: ignoreCase.otherTopic
-        ? `arn:aws:sns:us-east-1:${h.account.accountId}:someone-else`
-        : h.topicArn,
+      topicArn: nothing.otherTopic ? `arn:aws:sns:us-east-1:${h.account.accountId}:someone-else` : h.topicArn,
       userName,
       eventId,
     });
@@ -424,11 +560,18 @@ describe('handleSnsEvent, ignored events', () => {
     const reports = await h.run(event);
 
     expect(reports.map((report) => [report.outcome, report.reason])).toEqual([
-      ['ignored', ignoreCase.reason],
+      [nothing.outcome, nothing.reason],
     ]);
     const entries = h.logs.entries();
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ level: 'info', outcome: 'ignored', reason: ignoreCase.reason });
+    expect(entries[0]).toMatchObject({
+      level: nothing.outcome === 'ignored' ? 'INFO' : 'WARN',
+      outcome: nothing.outcome,
+      reason: nothing.reason,
+    });
+    expect(metricSums(h.logs.emf())).toEqual(
+      nothing.outcome === 'ignored' ? {} : { [LAMBDA_METRICS.refused]: 1 },
+    );
     expect(await hasLoginProfile(h, userName)).toBe(false);
     expect(await sentTo(h.account.endpoint, userName)).toHaveLength(0);
     expect((await tagsOf(h, userName))[TAG_CREDENTIALS_SENT]).toBeUndefined();
@@ -452,21 +595,187 @@ describe('handleSnsEvent, ignored events', () => {
     expect(reports[0]?.reason).toBe('CloudTrail record: eventID: invalid_type; eventSource: invalid_type');
     expect(await sentTo(h.account.endpoint, userName)).toHaveLength(1);
     expect(h.logs.lines.filter((line) => line.includes(secret))).toEqual([]);
-    expect(h.logs.entries()[0]).toMatchObject({ level: 'warn', outcome: 'malformed', record: 0 });
+    expect(h.logs.entries()[0]).toMatchObject({ level: 'WARN', outcome: 'malformed', record: 0 });
   });
 
-  it('reports a user without an email address as an error, returns normally and changes nothing', async () => {
+  it('reports a user without an email address as undeliverable, returns normally and changes nothing', async () => {
     const h = await harness();
     await createUser(h, 'no-mailbox');
 
     const reports = await h.run(h.event('create-user', 'no-mailbox'));
 
-    expect(reports.map((report) => report.outcome)).toEqual(['no-recipient']);
-    expect(h.logs.entries()).toEqual([
-      expect.objectContaining({ level: 'error', outcome: 'no-recipient', user: 'no-mailbox' }),
+    expect(reports.map((report) => [report.outcome, report.reason])).toEqual([
+      ['undeliverable', 'no-recipient'],
     ]);
+    expect(h.logs.entries()).toEqual([
+      expect.objectContaining({ level: 'ERROR', outcome: 'undeliverable', user: 'no-mailbox' }),
+    ]);
+    expect(metricSums(h.logs.emf())).toEqual({ [LAMBDA_METRICS.undeliverable]: 1 });
     expect(await hasLoginProfile(h, 'no-mailbox')).toBe(false);
     expect(h.passwords.length).toBe(0);
+  });
+});
+
+/**
+ * One refused record: the report and its one warning line name the reason and the principal, the
+ * metric counts it, and the user got nothing from it.
+ */
+async function expectRefused(
+  h: Harness,
+  reports: Awaited<ReturnType<Harness['run']>>,
+  expected: { reason: string; user: string; principal?: string },
+): Promise<void> {
+  expect(reports).toMatchObject([{ outcome: 'refused', reason: expected.reason, user: expected.user }]);
+  const line = h.logs.entries().find((entry) => entry.outcome === 'refused');
+  expect(line).toMatchObject({
+    level: 'WARN',
+    reason: expected.reason,
+    user: expected.user,
+    eventId: reports[0]?.eventId,
+    ...(expected.principal === undefined ? {} : { principal: expected.principal }),
+  });
+  expect(metricSums(h.logs.emf())).toMatchObject({ [LAMBDA_METRICS.refused]: 1 });
+  expect(h.logs.emf().find((emf) => LAMBDA_METRICS.refused in emf)).toMatchObject({
+    reason: expected.reason,
+  });
+  expect(await sentTo(h.account.endpoint, expected.user)).toHaveLength(0);
+  expect(h.passwords.length).toBe(0);
+}
+
+/** The positive control: the genuine request, answered with exactly one email. */
+async function expectAnswered(h: Harness, reports: Awaited<ReturnType<Harness['run']>>, user: string) {
+  expect(reports.map((report) => report.outcome)).toEqual(['sent']);
+  expect(await sentTo(h.account.endpoint, user)).toHaveLength(1);
+  expect(metricSums(h.logs.emf())).toMatchObject({ [LAMBDA_METRICS.sent]: 1 });
+}
+
+describe('handleSnsEvent, provenance', () => {
+  it.each<[string, EventFixture, string]>([
+    ['an IAM user', 'tag-user-credentials-requested-by-user', 'user/mallory'],
+    [
+      'a session of another role',
+      'tag-user-credentials-requested-by-other-role',
+      'assumed-role/AWSReservedSSO_',
+    ],
+  ])('refuses a re-send made by %s, and answers the apply role’s', async (_who, fixture, principal) => {
+    const h = await harness();
+    const userName = newHireName();
+    await createUser(h, userName);
+    // Someone with iam:TagUser asks for the user's password themselves.
+    const forgedValue = `${new Date().toISOString()} by hand`;
+    await h.admin.send(
+      new TagUserCommand({
+        UserName: userName,
+        Tags: [{ Key: TAG_CREDENTIALS_REQUESTED, Value: forgedValue }],
+      }),
+    );
+    const forged = addressed(fixture, {
+      accountId: h.account.accountId,
+      topicArn: h.topicArn,
+      userName,
+      eventId: randomUUID(),
+      requestedValue: forgedValue,
+    });
+
+    const refused = await h.run(forged);
+
+    await expectRefused(h, refused, { reason: 'not-apply-role', user: userName });
+    expect(refused[0]?.principal).toContain(principal);
+    expect(await hasLoginProfile(h, userName)).toBe(false);
+    await expectAnswered(h, await h.run(await h.requestResend(userName)), userName);
+  });
+
+  it("refuses another account's event, and answers its own", async () => {
+    const h = await harness();
+    const userName = newHireName();
+    await createUser(h, userName);
+    const elsewhere = addressed('create-user', {
+      accountId: '999988887777',
+      topicArn: h.topicArn,
+      userName,
+      eventId: randomUUID(),
+    });
+
+    await expectRefused(h, await h.run(elsewhere), { reason: 'other-account', user: userName });
+    await expectAnswered(h, await h.run(h.event('create-user', userName)), userName);
+  });
+
+  it('answers a CreateUser once, and refuses it replayed with a new event id', async () => {
+    const h = await harness();
+    const userName = newHireName();
+    await createUser(h, userName);
+    await expectAnswered(h, await h.run(h.event('create-user', userName)), userName);
+
+    const replayed = await h.run(h.event('create-user', userName));
+
+    expect(replayed).toMatchObject([{ outcome: 'refused', reason: 'already-sent' }]);
+    expect(await sentTo(h.account.endpoint, userName)).toHaveLength(1);
+    expect(h.passwords.length).toBe(1);
+    expect(metricSums(h.logs.emf())).toEqual({ [LAMBDA_METRICS.sent]: 1, [LAMBDA_METRICS.refused]: 1 });
+  });
+
+  it('refuses a re-send whose value a newer request has replaced, and answers the newer one', async () => {
+    const h = await harness();
+    const userName = newHireName();
+    await createUser(h, userName);
+    const stale = await h.requestResend(userName);
+    const current = await h.requestResend(userName);
+
+    await expectRefused(h, await h.run(stale), { reason: 'stale-request', user: userName });
+    await expectAnswered(h, await h.run(current), userName);
+  });
+
+  it('refuses a re-send for a disabled user, and answers it once the user is restored', async () => {
+    const h = await harness();
+    const userName = newHireName();
+    await createUser(h, userName, {
+      tags: {
+        [TAG_MANAGED_BY]: MANAGED_BY,
+        [TAG_CONSOLE]: 'true',
+        [TAG_DISABLED_AT]: new Date().toISOString(),
+      },
+    });
+
+    await expectRefused(h, await h.run(await h.requestResend(userName)), {
+      reason: 'disabled',
+      user: userName,
+    });
+    await h.admin.send(new UntagUserCommand({ UserName: userName, TagKeys: [TAG_DISABLED_AT] }));
+    await expectAnswered(h, await h.run(await h.requestResend(userName)), userName);
+  });
+
+  it('refuses a re-send for a console: false user, and answers a console user', async () => {
+    const h = await harness();
+    const userName = newHireName();
+    await createUser(h, userName, { tags: { [TAG_MANAGED_BY]: MANAGED_BY, [TAG_CONSOLE]: 'false' } });
+
+    await expectRefused(h, await h.run(await h.requestResend(userName)), {
+      reason: 'console-disabled',
+      user: userName,
+    });
+    await h.admin.send(
+      new TagUserCommand({ UserName: userName, Tags: [{ Key: TAG_CONSOLE, Value: 'true' }] }),
+    );
+    await expectAnswered(h, await h.run(await h.requestResend(userName)), userName);
+  });
+
+  it('sends nothing outside RECIPIENT_DOMAINS, counted as undeliverable, and sends inside them', async () => {
+    const h = await harness({ recipientDomains: ['example.com'] });
+    const outside = newHireName().replace('@example.com', '@example.org');
+    const inside = newHireName();
+    await createUser(h, outside);
+    await createUser(h, inside);
+
+    const refused = await h.run(h.event('create-user', outside));
+
+    expect(refused).toMatchObject([{ outcome: 'undeliverable', reason: 'recipient-not-allowed' }]);
+    expect(h.logs.entries()).toEqual([
+      expect.objectContaining({ level: 'ERROR', outcome: 'undeliverable', user: outside }),
+    ]);
+    expect(metricSums(h.logs.emf())).toEqual({ [LAMBDA_METRICS.undeliverable]: 1 });
+    expect(await sentTo(h.account.endpoint, outside)).toHaveLength(0);
+    expect(await hasLoginProfile(h, outside)).toBe(false);
+    await expectAnswered(h, await h.run(h.event('create-user', inside)), inside);
   });
 });
 
@@ -478,7 +787,8 @@ describe('handleSnsEvent, failures AWS should retry', () => {
     await expect(h.run(h.event('create-user', userName))).rejects.toThrow(/NoSuchEntityException/);
 
     expect(h.sleeps).toHaveLength(5);
-    expect(h.logs.entries().at(-1)).toMatchObject({ level: 'error', outcome: 'failed', user: userName });
+    expect(h.logs.entries().at(-1)).toMatchObject({ level: 'ERROR', outcome: 'failed', user: userName });
+    expect(metricSums(h.logs.emf())).toEqual({ [LAMBDA_METRICS.failed]: 1 });
   });
 
   it('creates the login profile once IAM shows the user, when the event outran IAM', async () => {

@@ -1,26 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isEmailAddress, resolveRecipient } from '../../lambda/src/recipient.js';
+import { resolveRecipient } from '../../lambda/src/recipient.js';
 import { TAG_EMAIL } from '../../src/contract.js';
-
-describe('isEmailAddress', () => {
-  it.each(['alice@example.com', 'new.hire+x1@corp.example', "o'brien@example.co.uk"])(
-    'accepts %s',
-    (value) => {
-      expect(isEmailAddress(value)).toBe(true);
-    },
-  );
-
-  it.each([
-    'alice',
-    'alice@localhost',
-    'a b@example.com',
-    '@example.com',
-    'alice@-example.com',
-    `${'a'.repeat(250)}@x.io`,
-  ])('refuses %s', (value) => {
-    expect(isEmailAddress(value)).toBe(false);
-  });
-});
 
 describe('resolveRecipient', () => {
   it('prefers the email tag', () => {
@@ -67,6 +47,16 @@ describe('resolveRecipient', () => {
     expect(resolveRecipient('alice,bob', {}, 'corp.example')).toEqual({
       ok: false,
       reason: 'the user name does not make an email address with EMAIL_DOMAIN',
+    });
+  });
+
+  it("applies the roster's own email rule to the tag (src/settings/fields.ts)", () => {
+    expect(resolveRecipient('alice', { [TAG_EMAIL]: 'alice@exa_mple.com' }, undefined)).toEqual({
+      ok: false,
+      reason: `the ${TAG_EMAIL} tag is not an email address`,
+    });
+    expect(resolveRecipient('alice', { [TAG_EMAIL]: "o'brien+x@example.co.uk" }, undefined)).toMatchObject({
+      ok: true,
     });
   });
 });

@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountIdFromArn, signInFor } from '../../lambda/src/sign-in-url.js';
-
-describe('accountIdFromArn', () => {
-  it('reads the account of an IAM ARN in any partition', () => {
-    expect(accountIdFromArn('arn:aws:iam::111122223333:user/iam-gitops/alice@example.com')).toBe(
-      '111122223333',
-    );
-    expect(accountIdFromArn('arn:aws-us-gov:iam::444455556666:user/bob')).toBe('444455556666');
-    expect(accountIdFromArn('arn:aws:sns:us-east-1:111122223333:topic')).toBeUndefined();
-  });
-});
+import { signInFor } from '../../lambda/src/sign-in-url.js';
 
 describe('signInFor', () => {
   it("uses the alias in AWS's account sign-in URL", () => {
@@ -24,6 +14,15 @@ describe('signInFor', () => {
       url: 'https://111122223333.signin.aws.amazon.com/console',
       account: '111122223333',
     });
+  });
+
+  it('names a member account by its configured name when it has no alias, but signs in by its id', () => {
+    expect(
+      signInFor({ accountId: '444455556666', alias: undefined, name: 'prod', override: undefined }),
+    ).toEqual({ url: 'https://444455556666.signin.aws.amazon.com/console', account: 'prod' });
+    expect(
+      signInFor({ accountId: '444455556666', alias: 'acme-prod', name: 'prod', override: undefined }),
+    ).toEqual({ url: 'https://acme-prod.signin.aws.amazon.com/console', account: 'acme-prod' });
   });
 
   it('takes the configured URL as it is', () => {

@@ -1,5 +1,5 @@
-// An HTTP proxy between the action and moto that remembers the credentials STS hands out and
-// who signed each later request. moto issues new random keys on every AssumeRoleWithWebIdentity,
+// An HTTP proxy between the action (or the credential Lambda) and moto that remembers the
+// credentials STS hands out and who signed each later request. moto issues new random keys on every AssumeRoleWithWebIdentity,
 // so only something on the wire can know the exact secrets the action received; a test then
 // checks that none of them appears in anything the action wrote. It can also play a trust policy
 // that refuses the role.
@@ -10,6 +10,15 @@ import { forward, readBody } from './http-forward.js';
 export interface IssuedCredentials {
   readonly roleArn: string;
   readonly webIdentityToken: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
+
+/** Credentials from a chained AssumeRole (the central Lambda into a member account, say). */
+export interface AssumedCredentials {
+  readonly roleArn: string;
+  readonly roleSessionName: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly sessionToken: string;
@@ -27,7 +36,10 @@ export interface RecordedCall {
 
 export interface CredentialRecorder {
   readonly endpoint: string;
+  /** From AssumeRoleWithWebIdentity. */
   readonly issued: IssuedCredentials[];
+  /** From AssumeRole. */
+  readonly assumed: AssumedCredentials[];
   readonly calls: RecordedCall[];
   /** Answer AssumeRoleWithWebIdentity with AccessDenied, as a trust policy that does not match would. */
   refuseWebIdentity(refuse: boolean): void;
@@ -47,6 +59,7 @@ const xmlField = (xml: string, name: string) =>
 export async function startCredentialRecorder(target: string): Promise<CredentialRecorder> {
   const upstream = new URL(target);
   const issued: IssuedCredentials[] = [];
+  const assumed: AssumedCredentials[] = [];
   const calls: RecordedCall[] = [];
   let refuse = false;
   let failing: string | undefined;
@@ -82,6 +95,16 @@ export async function startCredentialRecorder(target: string): Promise<Credentia
           sessionToken: xmlField(xml, 'SessionToken'),
         });
       }
+      if (action === 'AssumeRole' && answer.status === 200) {
+        const xml = answer.body.toString('utf8');
+        assumed.push({
+          roleArn: form.get('RoleArn') ?? '',
+          roleSessionName: form.get('RoleSessionName') ?? '',
+          accessKeyId: xmlField(xml, 'AccessKeyId'),
+          secretAccessKey: xmlField(xml, 'SecretAccessKey'),
+          sessionToken: xmlField(xml, 'SessionToken'),
+        });
+      }
       response.writeHead(answer.status, answer.headers).end(answer.body);
     } catch (error) {
       response.writeHead(502).end(String(error));
@@ -92,6 +115,7 @@ export async function startCredentialRecorder(target: string): Promise<Credentia
   return {
     endpoint: `http://127.0.0.1:${port}`,
     issued,
+    assumed,
     calls,
     refuseWebIdentity: (next) => {
       refuse = next;

@@ -4,6 +4,8 @@
 // the SNS topic, the Lambda, SES, the dead-letter queue and alarms), whose Lambda may only assume
 // the members' credentials roles; and the StackSet that puts those roles and the forwarding rule
 // in every member account. No trail: the hub manages no users, each member's trail records its own.
+// The pipeline is the single-account one (credential-pipeline.ts), on the hub bus and with the
+// member accounts: the same encrypted topic, explicit Deny, configuration set, alarms and Lambda.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,6 +13,7 @@ import type { Construct } from 'constructs';
 import { CredentialPipeline } from '../credential-pipeline.js';
 import { GithubOidcRoles } from '../github-oidc-roles.js';
 import { assertRequiredRegion } from '../iam-gitops-stack.js';
+import { acknowledgePipeline } from '../nag-suppressions.js';
 import { SesSender } from '../ses-sender.js';
 import type { Settings } from '../settings.js';
 import { CentralEventBus } from './central-event-bus.js';
@@ -39,6 +42,10 @@ export class IamGitopsHubStack extends Stack {
     assertRequiredRegion(this, id);
     const { settings, organization } = props;
 
+    this.roles = new GithubOidcRoles(this, 'GitHub', {
+      settings,
+      statements: hubRoleStatements(this.partition, organization.accounts),
+    });
     const sender = new SesSender(this, 'Sender', {
       sender: settings.sender,
       existing: settings.existingSenderIdentity,
@@ -50,15 +57,23 @@ export class IamGitopsHubStack extends Stack {
       settings,
       code: props.lambdaCode,
       senderIdentityArn: sender.identityArn,
+      configurationSet: {
+        name: sender.configurationSet.configurationSetName,
+        arn: sender.configurationSetArn,
+      },
+      // The hub apply role creates no user in the hub (it may only assume the members' apply
+      // roles), and the rule takes only the members' events: the Lambda's own-account rule then
+      // holds for a role that never calls IAM here, and every answer goes through a member's
+      // apply role from MEMBER_ACCOUNTS (docs/organizations.md, "The central Lambda").
+      applyRoleArn: this.roles.applyRole.roleArn,
       // The cast only bridges a typing gap (EventBus declares eventSourceName optional where
       // IEventBus does not), which exactOptionalPropertyTypes refuses.
       eventBus: this.bus.bus as events.IEventBus,
       memberAccounts: memberAccountsForLambda(organization.accounts),
     });
-    this.roles = new GithubOidcRoles(this, 'GitHub', {
-      settings,
-      statements: hubRoleStatements(organization.accounts),
-    });
+    // The hub roles hold no wildcard (exact member role ARNs); the pipeline's findings are those of
+    // one account, without the IAM ones (the Lambda's IAM rights are the members' credentials roles).
+    acknowledgePipeline(this.pipeline, settings);
 
     const member = synthesizeMemberTemplate(settings);
     this.memberTemplate = member.template;
@@ -86,6 +101,16 @@ export class IamGitopsHubStack extends Stack {
       'StackSetName',
       this.members.stackSet.stackSetName,
       "the StackSet holding the member accounts' roles",
+    );
+    output(
+      'TopicArn',
+      this.pipeline.topic.topicArn,
+      "SNS topic that carries the members' IAM events to the central credential Lambda",
+    );
+    output(
+      'ConfigurationSetName',
+      sender.configurationSet.configurationSetName,
+      'the SES configuration set (TLS required) the credential email is sent with',
     );
     output(
       'CredentialFunctionName',

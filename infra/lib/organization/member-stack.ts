@@ -4,7 +4,8 @@
 // - `iam-gitops-plan` and `iam-gitops-apply` (path /iam-gitops/), trusting only the hub's plan
 //   and apply roles, with the single-account plan and apply permissions;
 // - `iam-gitops-credentials`, trusting only the central credential Lambda's role, with the
-//   single-account Lambda's IAM permissions (login profile, marker tag, password policy, alias);
+//   single-account Lambda's IAM permissions (login profile and marker tag of the users this
+//   repository manages, password policy, alias);
 // - a us-east-1 rule forwarding CreateUser/TagUser (credentialEventPattern) to the central bus,
 //   through a role EventBridge assumes for the cross-account delivery.
 // Whatever differs per installation or account comes in as a template parameter: the template is
@@ -17,15 +18,15 @@ import {
   Duration,
   type IStackSynthesizer,
   Stack,
-  Validations,
 } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DEFAULT_MEMBER_ROLES, MEMBER_ROLE_PATH } from '../../../src/config/repo-config-schema.js';
 import { applyStatements, planStatements } from '../apply-permissions.js';
 import { credentialEventPattern } from '../credential-event-pattern.js';
-import { credentialIamStatements } from '../credential-pipeline.js';
+import { lambdaIamStatements } from '../credential-pipeline.js';
 import { REQUIRED_REGION } from '../iam-gitops-stack.js';
+import { acknowledgeApplyRole, acknowledgeLambdaIam, acknowledgePlanRole } from '../nag-suppressions.js';
 import type { Settings } from '../settings.js';
 
 /** The member template's parameters: the hub's ARNs (set on the StackSet) and the role names. */
@@ -137,9 +138,11 @@ export class MemberStack extends Stack {
     );
     for (const statement of planStatements(this, settings)) this.planRole.addToPolicy(statement);
     for (const statement of applyStatements(this, settings)) this.applyRole.addToPolicy(statement);
-    for (const statement of credentialIamStatements(this, settings))
-      this.credentialsRole.addToPolicy(statement);
-    acknowledgeSharedWildcards(this, settings);
+    for (const statement of lambdaIamStatements(this, settings)) this.credentialsRole.addToPolicy(statement);
+    // The same wildcards as the single-account roles, acknowledged by the same functions.
+    acknowledgePlanRole(this.planRole, settings);
+    acknowledgeApplyRole(this.applyRole, settings);
+    acknowledgeLambdaIam(this.credentialsRole, settings);
 
     // Built from the fixed name rather than taken from the rule: the rule names the role as its
     // target's, so the role's trust naming the rule's attribute would be a cycle.
@@ -179,42 +182,4 @@ export class MemberStack extends Stack {
     const forwardRole = this.forwardRole;
     this.forwardRule.addTarget({ bind: () => ({ arn: centralBusArn, role: forwardRole }) });
   }
-}
-
-/**
- * cdk-nag (AwsSolutions-IAM5) flags every wildcard resource. These are the single-account roles'
- * own, from the same statement functions, each acknowledged by exact finding so a new wildcard is
- * still reported: `*` for the IAM actions that take no resource ARN (the snapshot, ListUsers,
- * GetPolicy of any policy, the password policy and alias); the managed path itself, which is the
- * scope boundary; the groups under groupPath; MFA devices, whose ARNs carry no user path.
- */
-function acknowledgeSharedWildcards(stack: MemberStack, settings: Settings): void {
-  const iamArn = (resource: string) => `arn:<AWS::Partition>:iam::<AWS::AccountId>:${resource}`;
-  const finding = (resource: string) => `AwsSolutions-IAM5[Resource::${resource}]`;
-  const accountWide = {
-    id: finding('*'),
-    reason: 'IAM actions without a resource ARN (account-wide reads), as in the single-account role',
-  };
-  const managedUsers = {
-    id: finding(iamArn(`user${settings.iamPath}*`)),
-    reason: 'the managed IAM path is the scope boundary, as in the single-account role',
-  };
-  const acknowledge = (role: iam.Role, ...acknowledgements: { id: string; reason: string }[]) => {
-    for (const acknowledgement of acknowledgements) Validations.of(role).acknowledge(acknowledgement);
-  };
-  acknowledge(stack.planRole, accountWide, managedUsers);
-  acknowledge(stack.credentialsRole, accountWide, managedUsers);
-  acknowledge(
-    stack.applyRole,
-    accountWide,
-    managedUsers,
-    {
-      id: finding(iamArn(`group${settings.groupPath}*`)),
-      reason: 'group membership is authorized on the group alone, as in the single-account role',
-    },
-    {
-      id: finding(iamArn('mfa/*')),
-      reason: 'MFA device ARNs carry no user path; deactivation is scoped to managed users',
-    },
-  );
 }

@@ -1,18 +1,11 @@
-// Many accounts (DESIGN.md, "Many accounts"): which member accounts the hub serves, read from
-// `accounts:` in iam-gitops.yaml (the file the action reads too, CDK context `config`), and how
-// the StackSet reaches them, read from CDK context. Every problem is reported at once, as
-// settings.ts does for the single-account settings; without `accounts:` there is no organisation
-// and the app builds the single-account stack exactly as before.
-import { resolve } from 'node:path';
-import { loadRepoConfig } from '../../../src/config/load-repo-config.js';
-import {
-  DEFAULT_MEMBER_ROLES,
-  REPO_CONFIG_FILE,
-  type RepoConfig,
-} from '../../../src/config/repo-config-schema.js';
-import { formatIssue } from '../../../src/roster/roster-issue.js';
+// Many accounts (DESIGN.md, "Many accounts"): which member accounts the hub serves, from
+// `accounts:` of the iam-gitops.yaml the settings already hold (the file the action reads too,
+// CDK context `config`), and how the StackSet reaches them, read from CDK context. Every problem
+// is reported at once, as settings.ts does for the single-account settings; without `accounts:`
+// there is no organisation and the app builds the single-account stack exactly as before.
+import { DEFAULT_MEMBER_ROLES } from '../../../src/config/repo-config-schema.js';
 import { ROLE_ARN_PATTERN, ROLE_NAME_PATTERN } from '../../../src/settings/fields.js';
-import { SettingsError } from '../settings.js';
+import { type Settings, SettingsError } from '../settings.js';
 
 /** The roles a member account holds, by name (under MEMBER_ROLE_PATH). */
 export interface MemberRoleNames {
@@ -50,8 +43,6 @@ export type StackSetDeployment =
     };
 
 export interface OrganizationSettings {
-  /** The configuration file as named in messages. */
-  readonly configFile: string;
   /** In the order of `accounts:`. */
   readonly accounts: readonly MemberAccountSettings[];
   readonly stackSet: StackSetDeployment;
@@ -59,7 +50,6 @@ export interface OrganizationSettings {
 
 /** Context keys this module reads; `-c key=value` overrides cdk.json. */
 export const ORGANIZATION_SETTING_KEYS = [
-  'config',
   'stackSetModel',
   'organizationalUnits',
   'stackSetCallAs',
@@ -78,14 +68,13 @@ export const ORGANIZATIONAL_UNIT_PATTERN = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r
 type Context = (key: OrganizationSettingKey) => unknown;
 
 /**
- * Reads the organisation from iam-gitops.yaml (`context('config')`, relative to `cwd`) and the
- * StackSet settings from context. Undefined without `accounts:`; throws SettingsError with every
- * problem otherwise.
+ * Reads the organisation from the settings' iam-gitops.yaml and the StackSet settings from
+ * context. Undefined without `accounts:`; throws SettingsError with every problem otherwise.
  */
-export async function readOrganizationSettings(
+export function readOrganizationSettings(
   context: Context,
-  cwd: string = process.cwd(),
-): Promise<OrganizationSettings | undefined> {
+  settings: Pick<Settings, 'repoConfig' | 'configFile'>,
+): OrganizationSettings | undefined {
   const problems: string[] = [];
   const text = (key: OrganizationSettingKey): string | undefined => {
     const value = context(key);
@@ -97,22 +86,10 @@ export async function readOrganizationSettings(
     return value.trim() === '' ? undefined : value.trim();
   };
 
-  const configured = text('config');
-  if (problems.length > 0) throw new SettingsError(problems);
-  const configFile = configured ?? REPO_CONFIG_FILE;
-  const loaded = await loadRepoConfig({
-    path: resolve(cwd, configFile),
-    displayPath: configFile,
-    // A file named on purpose must exist; the default one may be absent (then: one account).
-    required: configured !== undefined,
-  });
-  if (!loaded.ok) throw new SettingsError(loaded.issues.map(formatIssue));
-
-  const stackSetKeys = ORGANIZATION_SETTING_KEYS.filter((key) => key !== 'config');
-  const config: RepoConfig = loaded.config;
+  const { configFile, repoConfig: config } = settings;
   if (config.accounts === undefined) {
     // StackSet settings without accounts are a half-done migration, not something to ignore.
-    const stray = stackSetKeys.filter((key) => list(context(key)).length > 0);
+    const stray = ORGANIZATION_SETTING_KEYS.filter((key) => list(context(key)).length > 0);
     if (stray.length > 0) {
       throw new SettingsError(
         stray.map(
@@ -190,7 +167,7 @@ export async function readOrganizationSettings(
   }
 
   if (problems.length > 0 || stackSet === undefined) throw new SettingsError(problems);
-  return { configFile, accounts, stackSet };
+  return { accounts, stackSet };
 }
 
 /** A list from cdk.json (a JSON array) or from `-c key=a,b` (a comma-separated string). */

@@ -100,10 +100,11 @@ describe('findStaleInvites', () => {
     managed('signedin@example.com'),
   ]);
 
+  const listUsersSent: Record<string, unknown>[] = [];
+
   beforeEach(() => {
-    iamMock
-      .on(ListUsersCommand)
-      .resolvesOnce({
+    const pages = [
+      {
         Users: [
           { UserName: 'old@example.com', Path: '/iam-gitops/', UserId: '1', Arn: 'a1', CreateDate: NOW },
           { UserName: 'new@example.com', Path: '/iam-gitops/', UserId: '2', Arn: 'a2', CreateDate: NOW },
@@ -111,8 +112,8 @@ describe('findStaleInvites', () => {
         ],
         IsTruncated: true,
         Marker: 'page-2',
-      })
-      .resolvesOnce({
+      },
+      {
         Users: [
           {
             UserName: 'nopassword@example.com',
@@ -131,7 +132,14 @@ describe('findStaleInvites', () => {
           },
         ],
         IsTruncated: false,
-      });
+      },
+    ];
+    // The SDK paginator reuses one input object; record each request as it was sent.
+    listUsersSent.length = 0;
+    iamMock.on(ListUsersCommand).callsFake((input: Record<string, unknown>) => {
+      listUsersSent.push({ ...input });
+      return pages[listUsersSent.length - 1];
+    });
     const profiles: Record<string, Date> = {
       'old@example.com': daysAgo(20),
       'new@example.com': daysAgo(3),
@@ -167,7 +175,7 @@ describe('findStaleInvites', () => {
         },
       ],
     });
-    expect(iamMock.commandCalls(ListUsersCommand).map((call) => call.args[0].input)).toEqual([
+    expect(listUsersSent).toEqual([
       { PathPrefix: '/iam-gitops/', MaxItems: 1000 },
       { PathPrefix: '/iam-gitops/', MaxItems: 1000, Marker: 'page-2' },
     ]);

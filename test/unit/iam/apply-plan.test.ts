@@ -215,7 +215,7 @@ describe('applyPlan, offboarding', () => {
     expect(iamMock.calls()).toHaveLength(0);
   });
 
-  it('disables with the clock it is given and reports what was removed', async () => {
+  it('disables with the clock it is given and reports each call that removed something', async () => {
     const state = emptyUserState();
     state.loginProfile = true;
     state.accessKeys.set('AKIA1', 'Active');
@@ -228,7 +228,14 @@ describe('applyPlan, offboarding', () => {
         {
           change: offboarding('bob'),
           status: 'done',
-          detail: `deleted login profile, deactivated 1 access key, tagged ${TAG_DISABLED_AT}`,
+          offboarding: {
+            status: 'done',
+            steps: [
+              { call: 'DeleteLoginProfile', target: 'bob', result: 'done' },
+              { call: 'UpdateAccessKey', target: 'AKIA1', result: 'done' },
+              { call: 'TagUser', target: `${TAG_DISABLED_AT}=${NOW.toISOString()}`, result: 'done' },
+            ],
+          },
         },
       ],
       failed: 0,

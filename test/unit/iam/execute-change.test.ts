@@ -99,12 +99,6 @@ describe('executeChange', () => {
       { UserName: USER, PermissionsBoundary: BOUNDARY },
     ],
     [
-      'remove-boundary',
-      { kind: 'remove-boundary', user: USER, policyArn: BOUNDARY },
-      'DeleteUserPermissionsBoundaryCommand',
-      { UserName: USER },
-    ],
-    [
       'attach-policy',
       { kind: 'attach-policy', user: USER, policyArn: READ_ONLY },
       'AttachUserPolicyCommand',
@@ -284,13 +278,14 @@ describe('executeChange', () => {
     ).rejects.toBe(error);
   });
 
-  it('sends nothing else: no stray calls for boundaries and tags', async () => {
+  it('sends nothing else: one PutUserPermissionsBoundary for a boundary, no removal, no tags', async () => {
     iamMock.onAnyCommand().resolves({});
 
-    await executeChange(iam, { kind: 'remove-boundary', user: USER, policyArn: BOUNDARY });
+    await executeChange(iam, { kind: 'set-boundary', user: USER, policyArn: BOUNDARY });
 
-    expect(iamMock.commandCalls(DeleteUserPermissionsBoundaryCommand)).toHaveLength(1);
-    expect(iamMock.commandCalls(PutUserPermissionsBoundaryCommand)).toEqual([]);
+    expect(iamMock.calls()).toHaveLength(1);
+    expect(iamMock.commandCalls(PutUserPermissionsBoundaryCommand)).toHaveLength(1);
+    expect(iamMock.commandCalls(DeleteUserPermissionsBoundaryCommand)).toEqual([]);
     expect(iamMock.commandCalls(TagUserCommand)).toEqual([]);
     expect(iamMock.commandCalls(UntagUserCommand)).toEqual([]);
   });

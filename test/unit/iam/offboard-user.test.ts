@@ -2,18 +2,23 @@ import {
   ConcurrentModificationException,
   DeleteConflictException,
   DeleteUserCommand,
+  DeleteUserPermissionsBoundaryCommand,
   EntityTemporarilyUnmodifiableException,
   IAMClient,
   IAMServiceException,
   ListAccessKeysCommand,
   ListMFADevicesCommand,
+  ListServiceSpecificCredentialsCommand,
+  ListSigningCertificatesCommand,
+  ListSSHPublicKeysCommand,
+  ListUserPoliciesCommand,
   RemoveUserFromGroupCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TAG_DISABLED_AT } from '../../../src/contract.js';
-import { isVirtualMfaSerial, offboardUser, summarizeOffboarding } from '../../../src/iam/offboard-user.js';
+import { isVirtualMfaSerial, offboardUser } from '../../../src/iam/offboard-user.js';
 import type { OffboardChange, OnRemove } from '../../../src/plan/plan.js';
 import { emptyUserState, type FakeUserState, fakeIamUser } from '../support/fake-iam-user.js';
 
@@ -114,7 +119,6 @@ describe('offboardUser, delete', () => {
       ['DetachUserPolicy', READ_ONLY],
       ['RemoveUserFromGroup', 'developers'],
       ['RemoveUserFromGroup', 'oncall'],
-      ['DeleteUserPermissionsBoundary', USER],
       ['DeleteUser', USER],
     ]);
     expect(report.status).toBe('done');
@@ -258,35 +262,125 @@ describe('offboardUser, delete', () => {
     expect(iamMock.commandCalls(DeleteUserCommand)).toHaveLength(6);
   });
 
-  it('follows IAM pagination of the credential lists', async () => {
+  it('deletes a user with a boundary without removing it: DeleteUser takes it, and the apply role may not', async () => {
+    const fake = fakeIamUser(iamMock, USER, fullyEquippedUser());
+    const denied = new IAMServiceException({
+      name: 'AccessDenied',
+      $fault: 'client',
+      message: 'not authorized to perform: iam:DeleteUserPermissionsBoundary',
+      $metadata: {},
+    });
+    iamMock.on(DeleteUserPermissionsBoundaryCommand).rejects(denied);
+
+    const report = await offboardUser(iam, change('delete'), { sleep: noWait });
+
+    expect(report.status).toBe('done');
+    expect(fake.state.exists).toBe(false);
+    expect(iamMock.commandCalls(DeleteUserPermissionsBoundaryCommand)).toEqual([]);
+    expect(report.steps.map((step) => step.call)).not.toContain('DeleteUserPermissionsBoundary');
+  });
+
+  it('reads every page of every credential list, 1,000 at a time (the SDK paginators)', async () => {
     fakeIamUser(iamMock, USER, emptyUserState());
+    const inputs: Record<string, unknown>[] = [];
+    // The paginators reuse one input object; record each request as it was sent.
+    const twoPages = (first: object, second: object) => (input: Record<string, unknown>) => {
+      inputs.push({ ...input });
+      return input.Marker === undefined ? { ...first, IsTruncated: true, Marker: 'm1' } : second;
+    };
     iamMock
       .on(ListAccessKeysCommand)
-      .resolvesOnce({
-        AccessKeyMetadata: [{ AccessKeyId: 'AKIA1', Status: 'Active' }],
-        IsTruncated: true,
-        Marker: 'm1',
-      })
-      .resolvesOnce({ AccessKeyMetadata: [{ AccessKeyId: 'AKIA2', Status: 'Active' }], IsTruncated: false });
+      .callsFake(
+        twoPages(
+          { AccessKeyMetadata: [{ AccessKeyId: 'AKIA1', Status: 'Active' }] },
+          { AccessKeyMetadata: [{ AccessKeyId: 'AKIA2', Status: 'Active' }] },
+        ),
+      );
+    iamMock
+      .on(ListSigningCertificatesCommand)
+      .callsFake(
+        twoPages({ Certificates: [{ CertificateId: 'C1' }] }, { Certificates: [{ CertificateId: 'C2' }] }),
+      );
+    iamMock
+      .on(ListSSHPublicKeysCommand)
+      .callsFake(
+        twoPages(
+          { SSHPublicKeys: [{ SSHPublicKeyId: 'K1' }] },
+          { SSHPublicKeys: [{ SSHPublicKeyId: 'K2' }] },
+        ),
+      );
+    iamMock
+      .on(ListServiceSpecificCredentialsCommand)
+      .callsFake(
+        twoPages(
+          { ServiceSpecificCredentials: [{ ServiceSpecificCredentialId: 'S1' }] },
+          { ServiceSpecificCredentials: [{ ServiceSpecificCredentialId: 'S2' }] },
+        ),
+      );
+    iamMock
+      .on(ListMFADevicesCommand)
+      .callsFake(
+        twoPages({ MFADevices: [{ SerialNumber: 'M1' }] }, { MFADevices: [{ SerialNumber: 'M2' }] }),
+      );
+    // The fake answers the removals: NoSuchEntity for what it does not hold, which counts as gone.
 
     const report = await offboardUser(
       iam,
-      change('delete', {
-        groups: [],
-        attachedPolicyArns: [],
-        inlinePolicyNames: [],
-        permissionsBoundaryArn: undefined,
-      }),
+      change('delete', { groups: [], attachedPolicyArns: [], inlinePolicyNames: [] }),
       { sleep: noWait },
     );
 
-    expect(iamMock.commandCalls(ListAccessKeysCommand).map((call) => call.args[0].input)).toEqual([
-      { UserName: USER },
-      { UserName: USER, Marker: 'm1' },
+    expect(inputs).toEqual([
+      { UserName: USER, MaxItems: 1000 },
+      { UserName: USER, MaxItems: 1000, Marker: 'm1' },
+      { UserName: USER, MaxItems: 1000 },
+      { UserName: USER, MaxItems: 1000, Marker: 'm1' },
+      { UserName: USER, MaxItems: 1000 },
+      { UserName: USER, MaxItems: 1000, Marker: 'm1' },
+      { UserName: USER, MaxItems: 1000 },
+      { UserName: USER, MaxItems: 1000, Marker: 'm1' },
+      { UserName: USER, MaxItems: 1000 },
+      { UserName: USER, MaxItems: 1000, Marker: 'm1' },
     ]);
-    expect(report.steps.filter((step) => step.call === 'DeleteAccessKey').map((step) => step.target)).toEqual(
-      ['AKIA1', 'AKIA2'],
+    const targets = (call: string) =>
+      report.steps.filter((step) => step.call === call).map((step) => step.target);
+    expect(targets('DeleteAccessKey')).toEqual(['AKIA1', 'AKIA2']);
+    expect(targets('DeleteSigningCertificate')).toEqual(['C1', 'C2']);
+    expect(targets('DeleteSSHPublicKey')).toEqual(['K1', 'K2']);
+    expect(targets('DeleteServiceSpecificCredential')).toEqual(['S1', 'S2']);
+    expect(targets('DeactivateMFADevice')).toEqual(['M1', 'M2']);
+  });
+
+  it('restarts a listing IAM answered as busy, and reads every page of inline policies in the second sweep', async () => {
+    const state = emptyUserState();
+    const fake = fakeIamUser(iamMock, USER, state);
+    const busy = new EntityTemporarilyUnmodifiableException({ message: 'busy', $metadata: {} });
+    iamMock.on(ListAccessKeysCommand).rejectsOnce(busy).resolves({ AccessKeyMetadata: [] });
+    // An inline policy added after the plan: DeleteUser conflicts once, the sweep finds it on page 2.
+    state.inlinePolicies.add('late');
+    const inputs: Record<string, unknown>[] = [];
+    iamMock.on(ListUserPoliciesCommand).callsFake((input: Record<string, unknown>) => {
+      inputs.push({ ...input });
+      return input.Marker === undefined
+        ? { PolicyNames: [], IsTruncated: true, Marker: 'p2' }
+        : { PolicyNames: ['late'], IsTruncated: false };
+    });
+
+    const report = await offboardUser(
+      iam,
+      change('delete', { groups: [], attachedPolicyArns: [], inlinePolicyNames: [] }),
+      { sleep: noWait },
     );
+
+    expect(noWait).toHaveBeenCalledTimes(1);
+    expect(inputs).toEqual([
+      { UserName: USER, MaxItems: 1000 },
+      { UserName: USER, MaxItems: 1000, Marker: 'p2' },
+    ]);
+    expect(report.steps.filter((step) => step.call === 'DeleteUserPolicy').map((s) => s.target)).toEqual([
+      'late',
+    ]);
+    expect(fake.state.exists).toBe(false);
   });
 });
 
@@ -372,7 +466,7 @@ describe('offboardUser, disable', () => {
   });
 
   it('never lists or touches MFA devices, the boundary, or the user itself', async () => {
-    fakeIamUser(iamMock, USER, fullyEquippedUser());
+    const fake = fakeIamUser(iamMock, USER, fullyEquippedUser());
 
     const report = await offboardUser(iam, change('disable'), { now: () => NOW, sleep: noWait });
 
@@ -381,6 +475,7 @@ describe('offboardUser, disable', () => {
     expect(calls).not.toContain('DeleteUserPermissionsBoundary');
     expect(calls).not.toContain('DeleteUser');
     expect(iamMock.commandCalls(ListMFADevicesCommand)).toHaveLength(0);
+    expect(fake.state.boundary).toBe(BOUNDARY);
   });
 
   it('reads only this user: one call per credential kind, plus one access-key check at the end', async () => {
@@ -416,29 +511,5 @@ describe('isVirtualMfaSerial', () => {
     ['arn:aws:iam::123456789012:u2f/user/bob/key-ABC', false],
   ])('%s -> %s', (serial, virtual) => {
     expect(isVirtualMfaSerial(serial)).toBe(virtual);
-  });
-});
-
-describe('summarizeOffboarding', () => {
-  it('says what was done, counting like items', () => {
-    const summary = summarizeOffboarding({
-      status: 'done',
-      steps: [
-        { call: 'DeleteLoginProfile', target: USER, result: 'done' },
-        { call: 'UpdateAccessKey', target: 'AKIA1', result: 'done' },
-        { call: 'UpdateAccessKey', target: 'AKIA2', result: 'done' },
-        { call: 'RemoveUserFromGroup', target: 'developers', result: 'done' },
-        { call: 'DetachUserPolicy', target: READ_ONLY, result: 'already-gone' },
-        { call: 'TagUser', target: `${TAG_DISABLED_AT}=x`, result: 'done' },
-      ],
-    });
-
-    expect(summary).toBe(
-      `deleted login profile, deactivated 2 access keys, left 1 group, tagged ${TAG_DISABLED_AT}`,
-    );
-  });
-
-  it('says when there was nothing left', () => {
-    expect(summarizeOffboarding({ status: 'already-done', steps: [] })).toBe('nothing left to remove');
   });
 });

@@ -8,7 +8,12 @@ import {
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PAGE_SIZE, readSnapshot } from '../../../src/iam/read-snapshot.js';
+import {
+  confirmPolicies,
+  PAGE_SIZE,
+  readAccountFromRoles,
+  readSnapshot,
+} from '../../../src/iam/read-snapshot.js';
 
 const iamMock = mockClient(IAMClient);
 let iam: IAMClient;
@@ -37,29 +42,28 @@ function user(name: string, detail: Partial<UserDetail> = {}): UserDetail {
 const noSuchEntity = () => new NoSuchEntityException({ message: 'Policy not found', $metadata: {} });
 
 describe('readSnapshot', () => {
-  it('follows IsTruncated and Marker across pages, asking for users and groups 1,000 at a time', async () => {
-    iamMock
-      .on(GetAccountAuthorizationDetailsCommand)
-      .resolvesOnce({
+  it('follows the Marker across pages (the SDK paginator), asking for users and groups 1,000 at a time', async () => {
+    const pages = [
+      {
         UserDetailList: [user('a')],
         GroupDetailList: [{ GroupName: 'g1' }],
         IsTruncated: true,
         Marker: 'm1',
-      })
-      .resolvesOnce({ UserDetailList: [user('b')], GroupDetailList: [], IsTruncated: true, Marker: 'm2' })
-      .resolvesOnce({
-        UserDetailList: [user('c')],
-        GroupDetailList: [{ GroupName: 'g2' }],
-        IsTruncated: false,
-      });
+      },
+      { UserDetailList: [user('b')], GroupDetailList: [], IsTruncated: true, Marker: 'm2' },
+      { UserDetailList: [user('c')], GroupDetailList: [{ GroupName: 'g2' }], IsTruncated: false },
+    ];
+    // The paginator reuses one input object; record each request as it was sent.
+    const sent: Record<string, unknown>[] = [];
+    iamMock.on(GetAccountAuthorizationDetailsCommand).callsFake((input: Record<string, unknown>) => {
+      sent.push({ ...input });
+      return pages[sent.length - 1];
+    });
 
     const snapshot = await readSnapshot(iam);
 
-    const calls = iamMock
-      .commandCalls(GetAccountAuthorizationDetailsCommand)
-      .map((call) => call.args[0].input);
     expect(PAGE_SIZE).toBe(1000);
-    expect(calls).toEqual([
+    expect(sent).toEqual([
       { Filter: ['User', 'Group'], MaxItems: 1000 },
       { Filter: ['User', 'Group'], MaxItems: 1000, Marker: 'm1' },
       { Filter: ['User', 'Group'], MaxItems: 1000, Marker: 'm2' },
@@ -69,15 +73,35 @@ describe('readSnapshot', () => {
     expect(snapshot.groups).toEqual(['g1', 'g2']);
   });
 
-  it('reads one page when the listing is not truncated, whatever the marker says', async () => {
+  it('reads one page when IAM gives no marker', async () => {
     iamMock
       .on(GetAccountAuthorizationDetailsCommand)
-      .resolves({ UserDetailList: [], GroupDetailList: [], IsTruncated: false, Marker: 'stale' });
+      .resolves({ UserDetailList: [], GroupDetailList: [], IsTruncated: false });
 
     const snapshot = await readSnapshot(iam);
 
     expect(iamMock.commandCalls(GetAccountAuthorizationDetailsCommand)).toHaveLength(1);
     expect(snapshot).toEqual({ users: [], groups: [], policies: [] });
+  });
+
+  it("tells the account from the first user's ARN, else a group's, at no extra call", async () => {
+    iamMock
+      .on(GetAccountAuthorizationDetailsCommand)
+      .resolvesOnce({
+        UserDetailList: [{ UserName: 'x', Arn: 'arn:aws-cn:iam::210987654321:user/x' }],
+        GroupDetailList: [{ GroupName: 'g', Arn: 'arn:aws-cn:iam::111111111111:group/g' }],
+      })
+      .resolvesOnce({
+        UserDetailList: [],
+        GroupDetailList: [{ GroupName: 'g', Arn: 'arn:aws-us-gov:iam::222222222222:group/g' }],
+      });
+
+    const fromUser = await readSnapshot(iam);
+    const fromGroup = await readSnapshot(iam);
+
+    expect(fromUser.account).toEqual({ partition: 'aws-cn', id: '210987654321' });
+    expect(fromGroup.account).toEqual({ partition: 'aws-us-gov', id: '222222222222' });
+    expect(iamMock.calls()).toHaveLength(2);
   });
 
   it('maps every field of a user', async () => {
@@ -142,6 +166,7 @@ describe('readSnapshot', () => {
       ],
       groups: ['developers'],
       policies: [BOUNDARY, READ_ONLY],
+      account: { partition: 'aws', id: '123456789012' },
     });
   });
 
@@ -205,5 +230,55 @@ describe('readSnapshot', () => {
 
     await expect(readSnapshot(iam)).rejects.toBe(throttled);
     expect(iamMock.commandCalls(GetPolicyCommand)).toEqual([]);
+  });
+});
+
+describe('confirmPolicies', () => {
+  it('adds the ARNs that exist, one GetPolicy each for those the snapshot does not know', async () => {
+    const teamPolicy = 'arn:aws:iam::123456789012:policy/team';
+    const missing = 'arn:aws:iam::123456789012:policy/missing';
+    iamMock.on(GetPolicyCommand, { PolicyArn: teamPolicy }).resolves({ Policy: { Arn: teamPolicy } });
+    iamMock.on(GetPolicyCommand, { PolicyArn: missing }).rejects(noSuchEntity());
+    const before = { users: [], groups: [], policies: [READ_ONLY] };
+
+    const after = await confirmPolicies(iam, before, [READ_ONLY, teamPolicy, missing]);
+
+    expect(iamMock.commandCalls(GetPolicyCommand).map((call) => call.args[0].input)).toEqual([
+      { PolicyArn: teamPolicy },
+      { PolicyArn: missing },
+    ]);
+    expect(after).toEqual({ users: [], groups: [], policies: [teamPolicy, READ_ONLY] });
+  });
+
+  it('makes no call and returns the snapshot itself when every ARN is known', async () => {
+    const before = { users: [], groups: [], policies: [READ_ONLY] };
+
+    const after = await confirmPolicies(iam, before, [READ_ONLY]);
+
+    expect(after).toBe(before);
+    expect(iamMock.calls()).toEqual([]);
+  });
+});
+
+describe('readAccountFromRoles', () => {
+  it('reads one role with one GetAccountAuthorizationDetails and takes its account', async () => {
+    iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({
+      RoleDetailList: [
+        { RoleName: 'iam-gitops-plan', Arn: 'arn:aws:iam::123456789012:role/iam-gitops/plan' },
+      ],
+    });
+
+    const account = await readAccountFromRoles(iam);
+
+    expect(account).toEqual({ partition: 'aws', id: '123456789012' });
+    expect(iamMock.commandCalls(GetAccountAuthorizationDetailsCommand).map((c) => c.args[0].input)).toEqual([
+      { Filter: ['Role'], MaxItems: 1 },
+    ]);
+  });
+
+  it('is undefined when IAM lists no role', async () => {
+    iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: [] });
+
+    expect(await readAccountFromRoles(iam)).toBeUndefined();
   });
 });

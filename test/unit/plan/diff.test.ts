@@ -105,12 +105,12 @@ describe('diffUser', () => {
     expect(fromOther).toEqual([set]);
   });
 
-  it('removes a boundary the file no longer names', () => {
+  it('never removes a boundary the file no longer names (planChanges makes that an error)', () => {
     const user = desiredUser('alice@example.com');
 
     const changes = diffUser(user, appliedUser(user, { permissionsBoundaryArn: BOUNDARY }), SCOPE);
 
-    expect(changes).toEqual([{ kind: 'remove-boundary', user: 'alice@example.com', policyArn: BOUNDARY }]);
+    expect(changes).toEqual([]);
   });
 
   it('detaches before it attaches, so the limit of 10 policies holds at every step', () => {
@@ -457,7 +457,7 @@ describe('planChanges', () => {
       appliedUser(desiredUser('erin', { console: false })),
       appliedUser(desiredUser('dave', { console: false }), { groups: ['developers'] }),
       appliedUser(desiredUser('alice', { console: false })),
-      appliedUser(desiredUser('bob', { console: false }), { permissionsBoundaryArn: BOUNDARY }),
+      appliedUser(desiredUser('bob', { console: false }), { attachedPolicyArns: [READ_ONLY] }),
       appliedUser(desiredUser('zoe', { console: false })),
       appliedUser(desiredUser('yann', { console: false })),
       iamUser('xavier', { path: '/iam-gitops/' }),
@@ -627,5 +627,153 @@ describe('planChanges, adoption', () => {
 
     expect(plan.users).toEqual([]);
     expect(plan.unchanged).toEqual(['bob@example.com']);
+  });
+});
+
+// The permissions boundary: set by the plan on every managed user when the guardrails name one,
+// never removed (the apply role may not).
+const CONFIG_AT = { file: 'iam-gitops.yaml', field: 'guardrails.permissionsBoundary', line: 8, column: 24 };
+const GUARDED = { permissionsBoundary: { arn: BOUNDARY, source: CONFIG_AT } };
+
+describe('planChanges, permissions boundary', () => {
+  it('creates every new user with the guardrail boundary in CreateUser itself', () => {
+    const carol = desiredUser('carol@example.com');
+
+    const plan = planChanges({ users: [carol] }, snapshotOf([], KNOWN), SCOPE, GUARDED);
+
+    expect(plan.errors).toEqual([]);
+    expect(plan.users[0]?.changes[0]).toEqual({
+      kind: 'create-user',
+      user: 'carol@example.com',
+      path: '/iam-gitops/',
+      tags: desiredTags(carol, SCOPE),
+      permissionsBoundary: BOUNDARY,
+    });
+  });
+
+  it('sets the guardrail boundary on a managed user without one or with another, and leaves one that has it', () => {
+    const users = ['a', 'b', 'c'].map((name) => desiredUser(name, { console: false }));
+    const [a, b, c] = users as [DesiredUser, DesiredUser, DesiredUser];
+    const iam = [
+      appliedUser(a),
+      appliedUser(b, { permissionsBoundaryArn: OTHER_BOUNDARY }),
+      appliedUser(c, { permissionsBoundaryArn: BOUNDARY }),
+    ];
+
+    const plan = planChanges({ users }, snapshotOf(iam, KNOWN), SCOPE, GUARDED);
+
+    expect(plan.users).toEqual([
+      {
+        user: 'a',
+        action: 'update',
+        file: 'users/a.yaml',
+        changes: [{ kind: 'set-boundary', user: 'a', policyArn: BOUNDARY }],
+      },
+      {
+        user: 'b',
+        action: 'update',
+        file: 'users/b.yaml',
+        changes: [{ kind: 'set-boundary', user: 'b', policyArn: BOUNDARY }],
+      },
+    ]);
+    expect(plan.unchanged).toEqual(['c']);
+    expect(plan.errors).toEqual([]);
+  });
+
+  it('refuses to drop a boundary IAM holds: an error at the file, and no change removes it', () => {
+    const alice = withNameAt(desiredUser('alice@example.com'));
+    const current = appliedUser(alice, { permissionsBoundaryArn: OTHER_BOUNDARY });
+
+    const plan = planChanges({ users: [alice] }, snapshotOf([current], KNOWN), SCOPE);
+
+    expect(plan.errors).toEqual([
+      {
+        file: 'users/alice@example.com.yaml',
+        field: 'permissionsBoundary',
+        line: 1,
+        column: 1,
+        message: `IAM holds the permissions boundary ${OTHER_BOUNDARY} on this user and iam-gitops does not remove boundaries (the apply role may not): add permissionsBoundary: ${OTHER_BOUNDARY} back, or remove the boundary in IAM by hand`,
+      },
+    ]);
+    expect(plan.unchanged).toEqual(['alice@example.com']);
+    expect(plan.users.flatMap((user) => user.changes)).toEqual([]);
+  });
+
+  it('refuses to drop a boundary on adoption too', () => {
+    const dave = desiredUser('dave', { console: false, adopt: true });
+    const current = iamUser('dave', { permissionsBoundaryArn: OTHER_BOUNDARY });
+
+    const plan = planChanges({ users: [dave] }, snapshotOf([current], KNOWN), SCOPE);
+
+    expect(plan.errors.map((error) => [error.file, error.field])).toEqual([
+      ['users/dave.yaml', 'permissionsBoundary'],
+    ]);
+  });
+
+  it('is an error at the file that names the same policy name in another account', () => {
+    const elsewhere = 'arn:aws:iam::210987654321:policy/boundary';
+    const erin = desiredUser('erin', {
+      console: false,
+      permissionsBoundary: elsewhere,
+      source: {
+        file: 'users/erin.yaml',
+        positions: new Map([['permissionsBoundary', { line: 4, column: 22 }]]),
+      },
+    });
+
+    const plan = planChanges({ users: [erin] }, snapshotOf([], KNOWN), SCOPE, GUARDED);
+
+    expect(plan.errors).toEqual([
+      {
+        file: 'users/erin.yaml',
+        field: 'permissionsBoundary',
+        line: 4,
+        column: 22,
+        message: `${elsewhere} is not guardrails.permissionsBoundary, which is ${BOUNDARY} in this account; leave the field out`,
+      },
+    ]);
+  });
+
+  it('is an error at the configuration when the boundary policy does not exist', () => {
+    const plan = planChanges(
+      { users: [desiredUser('carol@example.com')] },
+      snapshotOf([], { groups: KNOWN.groups, policies: [CHANGE_PASSWORD_POLICY_ARN] }),
+      SCOPE,
+      GUARDED,
+    );
+
+    expect(plan.errors).toEqual([
+      {
+        ...CONFIG_AT,
+        message: `policy ${BOUNDARY} does not exist in IAM; create it before apply: every managed user gets it as permissions boundary`,
+      },
+    ]);
+  });
+
+  it('is an error at the configuration when a boundary name could not be made an ARN', () => {
+    const plan = planChanges({ users: [desiredUser('carol@example.com')] }, snapshotOf([], KNOWN), SCOPE, {
+      permissionsBoundary: { arn: undefined, source: CONFIG_AT },
+    });
+
+    expect(plan.errors).toEqual([
+      {
+        ...CONFIG_AT,
+        message:
+          'names a policy, but the account it is in could not be told (IAM listed no user, group or role to read its id from); give the policy ARN instead',
+      },
+    ]);
+    expect(plan.users[0]?.changes[0]).toMatchObject({ kind: 'create-user', permissionsBoundary: undefined });
+  });
+});
+
+describe('planChanges, warnings', () => {
+  it("carries the roster's warnings into the plan unchanged, and has none by default", () => {
+    const warning = { ...CONFIG_AT, field: 'guardrails.groups', message: "'*' allows any IAM group" };
+
+    const warned = planChanges({ users: [] }, snapshotOf([], KNOWN), SCOPE, { warnings: [warning] });
+    const plain = planChanges({ users: [] }, snapshotOf([], KNOWN), SCOPE);
+
+    expect(warned.warnings).toEqual([warning]);
+    expect(plain.warnings).toEqual([]);
   });
 });

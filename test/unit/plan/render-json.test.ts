@@ -28,6 +28,7 @@ describe('planToJson', () => {
           text: 'users/e`rin|x.yaml:2:5: groups.0: group "nope" does not exist in IAM (groups are not created by iam-gitops)',
         },
       ],
+      warnings: [],
     });
   });
 
@@ -42,6 +43,7 @@ describe('planToJson', () => {
       disabled: [],
       unmanaged: [],
       errors: [],
+      warnings: [],
     });
   });
 
@@ -51,7 +53,31 @@ describe('planToJson', () => {
     const json = planToJson(plan);
 
     expect(json.offboard).toEqual([offboarding('dave@example.com')]);
-    expect(json.summary).toEqual({ create: 0, update: 0, offboard: 1, unchanged: 0, changes: 1, errors: 0 });
+    expect(json.summary).toEqual({
+      create: 0,
+      update: 0,
+      offboard: 1,
+      unchanged: 0,
+      changes: 1,
+      errors: 0,
+    });
+  });
+
+  it('lists each warning with its FILE:LINE:COL text', () => {
+    const warning = {
+      file: 'iam-gitops.yaml',
+      field: 'guardrails.policies',
+      line: 9,
+      column: 15,
+      message: "'*' allows any managed policy",
+    };
+
+    const json = planToJson(emptyPlan({ warnings: [warning] }));
+
+    expect(json.warnings).toEqual([
+      { ...warning, text: "iam-gitops.yaml:9:15: guardrails.policies: '*' allows any managed policy" },
+    ]);
+    expect(json.errors).toEqual([]);
   });
 });
 

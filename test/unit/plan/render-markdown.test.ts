@@ -4,12 +4,13 @@ import type { ApplyResult } from '../../../src/iam/apply-plan.js';
 import type { Change, OffboardChange } from '../../../src/plan/plan.js';
 import {
   describeChange,
-  escapeCell,
   planHeadline,
   policyName,
   renderApplyMarkdown,
   renderPlanMarkdown,
+  summarizeOffboarding,
 } from '../../../src/plan/render-markdown.js';
+import type { RosterIssue } from '../../../src/roster/roster-issue.js';
 import {
   ACCOUNT,
   emptyPlan,
@@ -21,16 +22,6 @@ import {
 } from '../support/factories.js';
 
 const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
-
-describe('escapeCell', () => {
-  it('escapes pipes and backslashes, turns backticks into quotes and joins lines', () => {
-    expect(escapeCell('a|b')).toBe('a\\|b');
-    expect(escapeCell('a\\b')).toBe('a\\\\b');
-    expect(escapeCell('run `rm -rf`')).toBe("run 'rm -rf'");
-    expect(escapeCell('one\r\ntwo\n\nthree')).toBe('one two three');
-    expect(escapeCell('plain')).toBe('plain');
-  });
-});
 
 describe('policyName', () => {
   it('is the last part of the ARN', () => {
@@ -62,7 +53,6 @@ describe('describeChange', () => {
       'create at `/iam-gitops/` with 0 tags, boundary `b`',
     ],
     [{ kind: 'set-boundary', user: 'a', policyArn: 'arn:aws:iam::1:policy/b' }, 'set boundary `b`'],
-    [{ kind: 'remove-boundary', user: 'a', policyArn: 'arn:aws:iam::1:policy/b' }, 'remove boundary `b`'],
     [{ kind: 'attach-policy', user: 'a', policyArn: READ_ONLY }, 'attach `ReadOnlyAccess`'],
     [{ kind: 'detach-policy', user: 'a', policyArn: READ_ONLY }, 'detach `ReadOnlyAccess`'],
     [{ kind: 'add-to-group', user: 'a', group: 'dev' }, 'join `dev`'],
@@ -259,11 +249,11 @@ describe('renderPlanMarkdown, offboarding', () => {
     expect(lines).not.toContain('No changes: IAM matches the roster.');
   });
 
-  it('shows a delete with the boundary and the user itself going', () => {
+  it('shows a delete with the user itself going, its boundary with it (no call removes a boundary)', () => {
     const lines = renderPlanMarkdown(emptyPlan({ offboard: [bob('delete')] })).split('\n');
 
     expect(lines).toContain(
-      '| 🗑️ delete | `bob@example.com` | delete login profile, access keys, signing certificates, SSH keys, service-specific credentials and MFA devices (virtual ones deleted)<br>delete inline `scratch`<br>detach `ReadOnlyAccess`<br>leave `developers`, `oncall`<br>remove boundary `boundary`<br>delete the user | its roster file was removed |',
+      '| 🗑️ delete | `bob@example.com` | delete login profile, access keys, signing certificates, SSH keys, service-specific credentials and MFA devices (virtual ones deleted)<br>delete inline `scratch`<br>detach `ReadOnlyAccess`<br>leave `developers`, `oncall`<br>delete the user | its roster file was removed |',
     );
   });
 
@@ -339,7 +329,15 @@ describe('renderApplyMarkdown, offboarding', () => {
         {
           change: bob('disable'),
           status: 'done',
-          detail: 'deleted login profile, deactivated 1 access key, left 2 groups',
+          offboarding: {
+            status: 'done',
+            steps: [
+              { call: 'DeleteLoginProfile', target: 'bob@example.com', result: 'done' },
+              { call: 'UpdateAccessKey', target: 'AKIA1', result: 'done' },
+              { call: 'RemoveUserFromGroup', target: 'developers', result: 'done' },
+              { call: 'RemoveUserFromGroup', target: 'oncall', result: 'done' },
+            ],
+          },
         },
       ],
       failed: 0,
@@ -349,6 +347,87 @@ describe('renderApplyMarkdown, offboarding', () => {
 
     expect(renderApplyMarkdown(plan, result)).toContain(
       '| `bob@example.com` | disable: deleted login profile, deactivated 1 access key, left 2 groups | ✅ done |',
+    );
+  });
+});
+
+describe('summarizeOffboarding', () => {
+  it('says what was done, counting like items and leaving out what was gone already', () => {
+    const summary = summarizeOffboarding({
+      status: 'done',
+      steps: [
+        { call: 'DeleteLoginProfile', target: 'bob', result: 'done' },
+        { call: 'UpdateAccessKey', target: 'AKIA1', result: 'done' },
+        { call: 'UpdateAccessKey', target: 'AKIA2', result: 'done' },
+        { call: 'RemoveUserFromGroup', target: 'developers', result: 'done' },
+        { call: 'DetachUserPolicy', target: READ_ONLY, result: 'already-gone' },
+        { call: 'TagUser', target: `${TAG_DISABLED_AT}=x`, result: 'done' },
+      ],
+    });
+
+    expect(summary).toBe(
+      `deleted login profile, deactivated 2 access keys, left 1 group, tagged ${TAG_DISABLED_AT}`,
+    );
+  });
+
+  it('names a deleted user', () => {
+    const summary = summarizeOffboarding({
+      status: 'done',
+      steps: [
+        { call: 'DeleteVirtualMFADevice', target: 'arn:aws:iam::1:mfa/bob', result: 'done' },
+        { call: 'DeleteUser', target: 'bob', result: 'done' },
+      ],
+    });
+
+    expect(summary).toBe('deleted 1 virtual MFA device, deleted the user');
+  });
+
+  it('says when there was nothing left, or nothing to remove', () => {
+    expect(summarizeOffboarding({ status: 'already-done', steps: [] })).toBe('nothing left to remove');
+    expect(summarizeOffboarding({ status: 'done', steps: [] })).toBe('nothing to remove');
+  });
+});
+
+describe('renderPlanMarkdown, guardrail warnings', () => {
+  const warning: RosterIssue = {
+    file: 'iam-gitops.yaml',
+    field: 'guardrails.groups',
+    line: 3,
+    column: 12,
+    message: "'*' allows any IAM group: a user file may name any, and the apply role may add users to any",
+  };
+
+  it('shows each warning in a GitHub WARNING alert right under the headline, which counts them', () => {
+    const markdown = renderPlanMarkdown(emptyPlan({ unchanged: ['a'], warnings: [warning] }));
+
+    expect(markdown).toBe(
+      [
+        `### iam-gitops plan for \`${REPOSITORY}\` at \`/iam-gitops/\``,
+        '',
+        '**0 to create, 0 to update, 0 to offboard** · 0 changes · 1 unchanged · 1 warning',
+        '',
+        '> [!WARNING]',
+        '> **Guardrails opted out**: this roster may grant more than a list allows (1 warning).',
+        '>',
+        "> - `iam-gitops.yaml:3:12: guardrails.groups: '*' allows any IAM group: a user file may name any, and the apply role may add users to any`",
+        '',
+        'No changes: IAM matches the roster.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('puts the warnings before the errors', () => {
+    const plan = samplePlan();
+    const markdown = renderPlanMarkdown({
+      ...plan,
+      warnings: [warning, { ...warning, field: 'guardrails.policies' }],
+    });
+
+    expect(markdown.indexOf('> [!WARNING]')).toBeLessThan(markdown.indexOf('#### Errors'));
+    expect(markdown).toContain('(2 warnings)');
+    expect(planHeadline({ ...plan, warnings: [warning] })).toBe(
+      '**1 to create, 1 to update, 0 to offboard** · 7 changes · 1 unchanged · **1 error** · 1 warning',
     );
   });
 });

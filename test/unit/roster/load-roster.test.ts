@@ -1,9 +1,10 @@
-import { symlink, writeFile } from 'node:fs/promises';
+import { copyFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadRepoConfig } from '../../../src/config/load-repo-config.js';
 import { type LoadRosterOptions, loadRoster, type RosterResult } from '../../../src/roster/load-roster.js';
 import { formatIssue } from '../../../src/roster/roster-issue.js';
-import { type TempRoster, tempRoster } from '../support/roster-fixture.js';
+import { ROSTER_FIXTURES, type TempRoster, tempRoster } from '../support/roster-fixture.js';
 
 let roster: TempRoster | undefined;
 
@@ -232,5 +233,131 @@ describe('loadRoster', () => {
     const result = await loadRoster({ usersDir, displayDir: 'users' });
 
     expect(result.ok && result.roster.users.map((user) => user.name)).toEqual([N64]);
+  });
+});
+
+/**
+ * A fixture repository, `test/fixtures/rosters/<name>/` with iam-gitops.yaml and users/, loaded as
+ * the action loads it: the configuration first, then the roster against it.
+ */
+async function loadRepository(name: string, options: Partial<LoadRosterOptions> = {}) {
+  const root = join(ROSTER_FIXTURES, name);
+  const loaded = await loadRepoConfig({
+    path: join(root, 'iam-gitops.yaml'),
+    displayPath: 'iam-gitops.yaml',
+    required: true,
+  });
+  if (!loaded.ok)
+    throw new Error(`the fixture's iam-gitops.yaml must load: ${loaded.issues.map(formatIssue)}`);
+  return loadRoster({
+    usersDir: join(root, 'users'),
+    displayDir: 'users',
+    config: loaded.config,
+    configSource: loaded.source,
+    ...options,
+  });
+}
+
+describe('loadRoster, guardrails', () => {
+  it('reports every value outside the guardrails on its own line and field, naming the guardrail', async () => {
+    const result = await loadRepository('guardrails', { emailDomain: 'partner.com' });
+
+    expect(printed(result)).toEqual([
+      'users/alice@example.com.yaml:2:22: groups.1: group "admins" is not allowed by guardrails.groups in iam-gitops.yaml (allowed: developers, oncall)',
+      'users/alice@example.com.yaml:5:5: policies.1: policy arn:aws:iam::aws:policy/AdministratorAccess is not allowed by guardrails.policies in iam-gitops.yaml (allowed: arn:aws:iam::aws:policy/ReadOnlyAccess, and IAMUserChangePassword for console users)',
+      'users/alice@example.com.yaml:7:22: permissionsBoundary: arn:aws:iam::123456789012:policy/loose-boundary is not guardrails.permissionsBoundary in iam-gitops.yaml (iam-gitops-boundary); leave the field out: every managed user gets that boundary',
+      'users/bob@other.org.yaml:1:7: name: bob@other.org is outside the allowed domains: credentials are emailed only inside guardrails.recipientDomains in iam-gitops.yaml (example.com; exact, lower case)',
+      'users/carol@example.com.yaml:2:8: email: carol@Example.com is outside the allowed domains: credentials are emailed only inside guardrails.recipientDomains in iam-gitops.yaml (example.com; exact, lower case)',
+      'users/ci-bot.yaml:4:5: policies.0: policy arn:aws:iam::aws:policy/IAMUserChangePassword is not allowed by guardrails.policies in iam-gitops.yaml (allowed: arn:aws:iam::aws:policy/ReadOnlyAccess)',
+      'users/dana.yaml:1:7: name: dana@partner.com is outside the allowed domains: credentials are emailed only inside guardrails.recipientDomains in iam-gitops.yaml (example.com; exact, lower case)',
+      'users/frank@partner.com.yaml:1:7: name: frank@partner.com is outside the allowed domains: the iam-gitops:email tag may name only addresses inside guardrails.recipientDomains in iam-gitops.yaml (example.com; exact, lower case)',
+    ]);
+    expect(result.fileCount).toBe(7);
+  });
+
+  it('accepts a file inside the guardrails, its boundary the guardrail name in an account, with no warning', async () => {
+    const { usersDir } = await fixture();
+    await copyFile(
+      join(ROSTER_FIXTURES, 'guardrails', 'users', 'erin@example.com.yaml'),
+      join(usersDir, 'erin@example.com.yaml'),
+    );
+
+    const result = await loadRepository('guardrails', { usersDir });
+
+    expect(result).toMatchObject({ ok: true, warnings: [] });
+    expect(result.ok && result.roster.users.map((user) => user.name)).toEqual(['erin@example.com']);
+  });
+
+  it("allows anything with '*', warning at the list's line in the configuration", async () => {
+    const result = await loadRepository('guardrails-any');
+
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.roster.users.map((user) => [user.name, user.groups, user.policies])).toEqual([
+      ['admin@example.com', ['admins'], ['arn:aws:iam::aws:policy/AdministratorAccess']],
+    ]);
+    expect(result.warnings.map(formatIssue)).toEqual([
+      "iam-gitops.yaml:3:12: guardrails.groups: '*' allows any IAM group: a user file may name any, and the apply role may add users to any; list the allowed ones to restrict it",
+      "iam-gitops.yaml:4:14: guardrails.policies: '*' allows any managed policy: a user file may name any, and the apply role may attach any; list the allowed ones to restrict it",
+    ]);
+  });
+
+  it('checks nothing without a configuration, or with one that has no guardrails', async () => {
+    const usersDir = join(ROSTER_FIXTURES, 'guardrails-any', 'users');
+
+    const without = await loadRoster({ usersDir, displayDir: 'users' });
+    const empty = await loadRoster({ usersDir, displayDir: 'users', config: {} });
+
+    expect(without).toMatchObject({ ok: true, warnings: [] });
+    expect(empty).toMatchObject({ ok: true, warnings: [] });
+  });
+});
+
+describe('loadRoster, accounts', () => {
+  it('refuses an unknown account at its entry, and a user in no account at its name', async () => {
+    const result = await loadRepository('accounts');
+
+    expect(printed(result)).toEqual([
+      'users/bob@example.com.yaml:4:5: accounts.1: unknown account "staging" (accounts in iam-gitops.yaml: prod, dev)',
+      'users/carol@example.com.yaml:1:7: name: is in no account: add accounts: (one or more of prod, dev), or set defaultAccounts in iam-gitops.yaml',
+    ]);
+  });
+
+  it("places each user in its file's accounts, else in defaultAccounts", async () => {
+    const result = await loadRepository('accounts-defaults');
+
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.roster.users.map((user) => [user.name, user.accounts])).toEqual([
+      ['alice@example.com', ['prod', 'dev']],
+      ['carol@example.com', ['dev']],
+      ['dave@example.com', ['prod']],
+    ]);
+  });
+
+  it('refuses accounts: in a user file when the configuration lists none', async () => {
+    const usersDir = join(ROSTER_FIXTURES, 'accounts-defaults', 'users');
+
+    const result = await loadRoster({
+      usersDir,
+      displayDir: 'users',
+      config: { guardrails: { groups: ['*'], policies: ['*'] } },
+    });
+
+    expect(printed(result)).toEqual([
+      'users/alice@example.com.yaml:2:11: accounts: names accounts, but iam-gitops.yaml has no accounts: (one account); add accounts: there, or remove this field',
+      'users/dave@example.com.yaml:2:11: accounts: names accounts, but iam-gitops.yaml has no accounts: (one account); add accounts: there, or remove this field',
+    ]);
+  });
+
+  it('leaves the accounts out in one account', async () => {
+    const result = await load('valid');
+
+    expect(result.ok && result.roster.users.map((user) => 'accounts' in user)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

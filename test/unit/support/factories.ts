@@ -89,6 +89,7 @@ export function emptyPlan(fields: Partial<Plan> = {}): Plan {
     disabled: [],
     unmanaged: [],
     errors: [],
+    warnings: [],
     ...fields,
   };
 }
