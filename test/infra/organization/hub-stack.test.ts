@@ -1,94 +1,63 @@
 // The hub stack as the app builds it for an organisation of two members, and the whole chain of
 // trust across accounts as IAM decides it: GitHub -> hub role -> member role, and the central
 // Lambda -> member credentials role; the member side comes from the template the StackSet
-// deploys, with the parameters the StackSet passes.
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+// deploys, with the parameters the StackSet passes. The pipeline is the single-account one
+// (credential-pipeline.test.ts); here, what the hub changes in it.
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { credentialEventPattern } from '../../../infra/lib/credential-event-pattern.js';
-import { IamGitopsStack, RegionError } from '../../../infra/lib/iam-gitops-stack.js';
-import { IamGitopsHubStack } from '../../../infra/lib/organization/hub-stack.js';
+import { RegionError } from '../../../infra/lib/iam-gitops-stack.js';
 import { MEMBER_PARAMETERS } from '../../../infra/lib/organization/member-stack.js';
 import { LAMBDA_ENV } from '../../../src/contract.js';
+import { decideAssumeRole, decideTrust, decideWithResourcePolicy } from '../support/iam-simulator.js';
+import { logicalId, synth } from '../support/synth.js';
 import {
-  type CfnEnvironment,
   type CfnTemplate,
-  logicalIdOf,
   type PolicyDocument,
-  resolveCfn,
-  roleIdentityPolicies,
-  roleTrustPolicy,
-} from './support/cfn-resolve.js';
-import { nagFindings } from './support/nag.js';
+  resolveIn,
+  resourcePolicy,
+  roleArn,
+  rolePolicies,
+  trustPolicy,
+} from '../support/template-policies.js';
 import {
+  accountEnvironment,
   DEV_ACCOUNT,
+  HUB,
   HUB_ACCOUNT,
+  memberParameters,
   OTHER_ACCOUNT,
-  organizationFrom,
   PROD_ACCOUNT,
   SYNTH_TIMEOUT,
   type SynthesizedHub,
-  settingsFrom,
   synthHub,
-  TWO_ACCOUNTS_CONFIG,
 } from './support/organization.js';
-import { decide, decideUnsafe } from './support/simulate.js';
-
-type Resources = CfnTemplate['Resources'];
 
 let synthesized: SynthesizedHub;
-let hub: CfnEnvironment;
+let hub: CfnTemplate;
 let single: CfnTemplate;
 
-beforeAll(async () => {
-  synthesized = await synthHub();
-  hub = { accountId: HUB_ACCOUNT, region: 'us-east-1', template: synthesized.hub };
-  const stack = new IamGitopsStack(new App(), 'IamGitops', {
-    env: { region: 'us-east-1' },
-    settings: settingsFrom(),
-    lambdaCode: lambda.Code.fromInline('export const handler = async () => undefined;'),
-  });
-  single = Template.fromStack(stack).toJSON() as CfnTemplate;
+beforeAll(() => {
+  synthesized = synthHub();
+  hub = synthesized.template.toJSON() as CfnTemplate;
+  single = synth().template.toJSON() as CfnTemplate;
 }, SYNTH_TIMEOUT);
 
-const id = (type: string, prefix: string) => logicalIdOf(synthesized.hub, type, prefix);
-const resources = (): Resources => synthesized.hub.Resources;
+const id = (type: string, prefix: string) => logicalId(hub, type, prefix);
+const resources = () => hub.Resources;
 const statementsOf = (roleId: string) =>
-  roleIdentityPolicies(hub, roleId).flatMap((policy) => policy.Statement);
-const roleArnOf = (roleId: string) => resolveCfn({ 'Fn::GetAtt': [roleId, 'Arn'] }, hub) as string;
+  rolePolicies(hub, roleId, {}, HUB).flatMap((policy) => policy.Statement);
+const roleArnOf = (roleId: string) => roleArn(hub, roleId, {}, HUB);
 const sessionOf = (roleId: string) => `arn:aws:sts::${HUB_ACCOUNT}:assumed-role/${roleId}/session`;
 
-/** The member template in `account`, with the parameters the hub's StackSet passes (and overrides). */
-function memberIn(account: string): CfnEnvironment {
-  const properties = resources()[id('AWS::CloudFormation::StackSet', 'MembersStackSet')]?.Properties as {
-    Parameters: { ParameterKey: string; ParameterValue: unknown }[];
-    StackInstancesGroup: {
-      DeploymentTargets: { Accounts?: string[]; AccountFilterType?: string };
-      ParameterOverrides?: { ParameterKey: string; ParameterValue: string }[];
-    }[];
-  };
-  const parameters: Record<string, string> = {};
-  for (const { ParameterKey, ParameterValue } of properties.Parameters) {
-    parameters[ParameterKey] = String(resolveCfn(ParameterValue, hub));
-  }
-  for (const group of properties.StackInstancesGroup) {
-    const targets = group.DeploymentTargets;
-    if (targets.AccountFilterType === 'INTERSECTION' && targets.Accounts?.includes(account)) {
-      for (const { ParameterKey, ParameterValue } of group.ParameterOverrides ?? []) {
-        parameters[ParameterKey] = ParameterValue;
-      }
-    }
-  }
-  return { accountId: account, region: 'us-east-1', template: synthesized.member, parameters };
-}
-
+/** A role of the member template as the StackSet deploys it in `account`. */
 function memberRole(account: string, prefix: string): { arn: string; trust: PolicyDocument } {
-  const env = memberIn(account);
-  const roleId = logicalIdOf(env.template, 'AWS::IAM::Role', prefix);
+  const parameters = memberParameters(synthesized, account);
+  const env = accountEnvironment(account);
+  const roleId = logicalId(synthesized.member, 'AWS::IAM::Role', prefix);
   return {
-    arn: resolveCfn({ 'Fn::GetAtt': [roleId, 'Arn'] }, env) as string,
-    trust: roleTrustPolicy(env, roleId),
+    arn: roleArn(synthesized.member, roleId, parameters, env),
+    trust: trustPolicy(synthesized.member, roleId, parameters, env),
   };
 }
 
@@ -99,11 +68,13 @@ describe('IamGitopsHubStack', { timeout: SYNTH_TIMEOUT }, () => {
 
     expect(counts).toEqual({
       'AWS::SES::EmailIdentity': 1,
+      'AWS::SES::ConfigurationSet': 1,
       'AWS::Events::EventBus': 1,
       'AWS::Events::EventBusPolicy': 1,
       'AWS::Events::Rule': 1,
       'AWS::SQS::Queue': 1,
       'AWS::SQS::QueuePolicy': 1,
+      'AWS::KMS::Key': 1,
       'AWS::SNS::Topic': 1,
       'AWS::SNS::TopicPolicy': 1,
       'AWS::SNS::Subscription': 1,
@@ -114,18 +85,18 @@ describe('IamGitopsHubStack', { timeout: SYNTH_TIMEOUT }, () => {
       'AWS::Lambda::Function': 1,
       'AWS::Lambda::EventInvokeConfig': 1,
       'AWS::Lambda::Permission': 1,
-      'AWS::CloudWatch::Alarm': 1,
+      // Dead letters, refusals, undeliverable users: the single-account alarms.
+      'AWS::CloudWatch::Alarm': 3,
       'AWS::CloudFormation::StackSet': 1,
     });
   });
 
   it('trusts GitHub exactly as the single-account roles do', () => {
     const trustOf = (template: CfnTemplate, prefix: string) =>
-      template.Resources[logicalIdOf(template, 'AWS::IAM::Role', prefix)]?.Properties
-        ?.AssumeRolePolicyDocument;
+      template.Resources[logicalId(template, 'AWS::IAM::Role', prefix)]?.Properties?.AssumeRolePolicyDocument;
 
-    expect(trustOf(synthesized.hub, 'GitHubPlanRole')).toEqual(trustOf(single, 'GitHubPlanRole'));
-    expect(trustOf(synthesized.hub, 'GitHubApplyRole')).toEqual(trustOf(single, 'GitHubApplyRole'));
+    expect(trustOf(hub, 'GitHubPlanRole')).toEqual(trustOf(single, 'GitHubPlanRole'));
+    expect(trustOf(hub, 'GitHubApplyRole')).toEqual(trustOf(single, 'GitHubApplyRole'));
   });
 
   it("lets the hub roles do nothing but assume the members' plan or apply roles", () => {
@@ -159,20 +130,10 @@ describe('IamGitopsHubStack', { timeout: SYNTH_TIMEOUT }, () => {
     };
     const actions = statementsOf(id('AWS::IAM::Role', 'CredentialsRole')).flatMap((s) => [s.Action].flat());
 
-    expect(JSON.parse(String(fn.Environment.Variables[LAMBDA_ENV.memberAccounts]))).toEqual([
-      {
-        id: PROD_ACCOUNT,
-        name: 'prod',
-        applyRoleArn: `arn:aws:iam::${PROD_ACCOUNT}:role/iam-gitops/iam-gitops-apply`,
-        credentialsRoleArn: `arn:aws:iam::${PROD_ACCOUNT}:role/iam-gitops/iam-gitops-credentials`,
-      },
-      {
-        id: DEV_ACCOUNT,
-        name: 'dev',
-        applyRoleArn: `arn:aws:iam::${DEV_ACCOUNT}:role/iam-gitops/dev-apply`,
-        credentialsRoleArn: `arn:aws:iam::${DEV_ACCOUNT}:role/iam-gitops/iam-gitops-credentials`,
-      },
-    ]);
+    // Compact: names by id, a role name only where it is not the default; the Lambda derives ARNs.
+    expect(fn.Environment.Variables[LAMBDA_ENV.memberAccounts]).toBe(
+      `{"${PROD_ACCOUNT}":"prod","${DEV_ACCOUNT}":{"name":"dev","applyRole":"dev-apply"}}`,
+    );
     expect(actions.filter((action) => String(action).startsWith('iam:'))).toEqual([]);
     expect(statementsOf(id('AWS::IAM::Role', 'CredentialsRole'))[0]).toEqual({
       Sid: 'AssumeMemberCredentialsRoles',
@@ -183,6 +144,16 @@ describe('IamGitopsHubStack', { timeout: SYNTH_TIMEOUT }, () => {
         `arn:aws:iam::${DEV_ACCOUNT}:role/iam-gitops/iam-gitops-credentials`,
       ],
     });
+  });
+
+  it('sets APPLY_ROLE_ARN to the hub apply role, which makes no IAM call in the hub', () => {
+    const fn = resources()[id('AWS::Lambda::Function', 'CredentialsFunction')]?.Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    const applyRole = id('AWS::IAM::Role', 'GitHubApplyRole');
+
+    expect(fn.Environment.Variables[LAMBDA_ENV.applyRoleArn]).toEqual({ 'Fn::GetAtt': [applyRole, 'Arn'] });
+    expect(statementsOf(applyRole).flatMap((s) => [s.Action].flat())).toEqual(['sts:AssumeRole']);
   });
 
   it('matches the credential events of the member accounts on the hub bus, to the topic', () => {
@@ -226,6 +197,7 @@ describe('IamGitopsHubStack', { timeout: SYNTH_TIMEOUT }, () => {
   it('outputs what the workflow and the operator need', () => {
     expect(Object.keys(synthesized.template.toJSON().Outputs).sort()).toEqual([
       'ApplyRoleArn',
+      'ConfigurationSetName',
       'CredentialFunctionName',
       'DeadLetterQueueUrl',
       'EventBusArn',
@@ -233,29 +205,101 @@ describe('IamGitopsHubStack', { timeout: SYNTH_TIMEOUT }, () => {
       'PlanRoleArn',
       'SenderIdentity',
       'StackSetName',
+      'TopicArn',
     ]);
   });
 
-  it("passes cdk-nag (AwsSolutions) in the hub's own parts: bus, StackSet, GitHub roles", async () => {
-    const organization = await organizationFrom(TWO_ACCOUNTS_CONFIG, {});
-    const findings = nagFindings(
-      (app) =>
-        new IamGitopsHubStack(app, 'IamGitopsHub', {
-          env: { region: 'us-east-1' },
-          settings: settingsFrom(),
-          organization,
-          lambdaCode: lambda.Code.fromInline('export const handler = async () => undefined;'),
-        }),
-    );
+  it.each([
+    ['the defaults', {}],
+    [
+      'the SES sandbox off, alarms emailed, adoption on',
+      { sesSandbox: false, alarmEmail: 'ops@example.com', allowAdoption: true },
+    ],
+  ])('leaves cdk-nag (AwsSolutions) nothing unacknowledged: %s', (_, context) => {
+    const { stack } = synthHub(context);
 
-    // The credential pipeline and the SES sender are the single-account constructs, checked with
-    // the single-account stack.
-    const shared = /^IamGitopsHub\/(Credentials|Sender)\//;
-    expect(findings.filter((finding) => !shared.test(finding.path))).toEqual([]);
+    const report = new AwsSolutionsChecks().validateScope(stack);
+
+    expect(
+      report.violations.map(
+        (v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      ),
+    ).toEqual([]);
+    expect(report.success).toBe(true);
   });
 
-  it('must be deployed to us-east-1', async () => {
-    await expect(synthHub(undefined, {}, 'eu-west-1')).rejects.toThrow(RegionError);
+  it.each([
+    ['SES out of the sandbox', {}, ['AwsSolutions-SQS3']],
+    [
+      'SES in the sandbox',
+      { sesSandbox: true },
+      [
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:us-east-1:<AWS::AccountId>:identity/*]',
+        'AwsSolutions-SQS3',
+      ],
+    ],
+  ])(
+    'acknowledges only what the hub has, each with its reason, and no IAM wildcard: %s',
+    (_, context, expected) => {
+      const { stack } = synthHub(context);
+      const acknowledged = stack.node
+        .findAll()
+        .flatMap((construct) => construct.node.metadata)
+        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+        .flatMap((entry) => Object.entries(entry.data as Record<string, unknown>));
+
+      expect(acknowledged.map(([rule]) => rule.replace(/^Annotation::/, '')).sort()).toEqual(expected);
+      for (const [rule, value] of acknowledged) expect(JSON.stringify(value), rule).toMatch(/.{40,}/);
+    },
+  );
+
+  it('must be deployed to us-east-1', () => {
+    expect(() => synthHub({}, 'eu-west-1')).toThrow(RegionError);
+  });
+});
+
+// The single-account topic policy and key policy, bound to the rule on the hub's bus: a rule on a
+// bus other than the default one has that bus's name in its ARN, which is what EventBridge sends
+// as aws:SourceArn.
+describe('the hub topic, as IAM decides it', { timeout: SYNTH_TIMEOUT }, () => {
+  const physical = () => ({
+    [id('AWS::KMS::Key', 'CredentialsTopicKey')]:
+      `arn:aws:kms:us-east-1:${HUB_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+  });
+  const topicArn = () => String(resolveIn(hub, { Ref: id('AWS::SNS::Topic', 'CredentialsTopic') }, {}, HUB));
+  const ruleArn = () =>
+    String(resolveIn(hub, { 'Fn::GetAtt': [id('AWS::Events::Rule', 'CredentialsRule'), 'Arn'] }, {}, HUB));
+  const publish = (sourceArn: string) =>
+    decideWithResourcePolicy(
+      resourcePolicy(
+        hub,
+        id('AWS::SNS::TopicPolicy', 'CredentialsTopicPolicy'),
+        'PolicyDocument',
+        physical(),
+        HUB,
+      ),
+      {
+        principal: 'events.amazonaws.com',
+        action: 'sns:Publish',
+        resource: topicArn(),
+        resourceAccount: HUB_ACCOUNT,
+        context: {
+          'aws:SourceArn': sourceArn,
+          'aws:SourceAccount': HUB_ACCOUNT,
+          'aws:SecureTransport': 'true',
+        },
+      },
+    );
+
+  it('takes the publications of the rule on the hub bus', async () => {
+    expect(ruleArn()).toMatch(new RegExp(`^arn:aws:events:us-east-1:${HUB_ACCOUNT}:rule/[^/]+/[^/]+$`));
+    expect(await publish(ruleArn())).toBe('Allowed');
+  });
+
+  it('refuses a rule of the same name on the default bus', async () => {
+    const onDefaultBus = ruleArn().replace(/rule\/[^/]+\//, 'rule/');
+
+    expect(await publish(onDefaultBus)).toBe('ExplicitlyDenied');
   });
 });
 
@@ -384,15 +428,16 @@ describe('the chain of trust across accounts (IAM simulator)', () => {
       const principalArn = principalId === undefined ? (principal as string) : roleArnOf(principalId);
 
       expect(
-        await decide({
-          principal: principalId === undefined ? principalArn : sessionOf(principalId),
-          action: 'sts:AssumeRole',
-          resource: target.arn,
-          resourceAccount: account,
-          identityPolicies: principalId === undefined ? [ADMIN] : roleIdentityPolicies(hub, principalId),
-          trustPolicy: target.trust,
-          context: { 'aws:PrincipalArn': principalArn },
-        }),
+        await decideAssumeRole(
+          target.trust,
+          {
+            principal: principalId === undefined ? principalArn : sessionOf(principalId),
+            resource: target.arn,
+            resourceAccount: account,
+            context: { 'aws:PrincipalArn': principalArn },
+          },
+          principalId === undefined ? [ADMIN] : rolePolicies(hub, principalId, {}, HUB),
+        ),
       ).toBe(decision);
     },
   );
@@ -402,20 +447,19 @@ describe('the chain of trust across accounts (IAM simulator)', () => {
     ['GitHubPlanRole', 'repo:example-org/iam-users:pull_request', 'Allowed'],
     ['GitHubPlanRole', 'repo:example-org/iam-users:ref:refs/heads/main', 'Allowed'],
     ['GitHubPlanRole', 'repo:example-org/other-repo:pull_request', 'ImplicitlyDenied'],
-    ['GitHubApplyRole', 'repo:example-org/iam-users:ref:refs/heads/main', 'Allowed'],
+    ['GitHubApplyRole', 'repo:example-org/iam-users:environment:iam-gitops', 'Allowed'],
+    ['GitHubApplyRole', 'repo:example-org/iam-users:ref:refs/heads/main', 'ImplicitlyDenied'],
     ['GitHubApplyRole', 'repo:example-org/iam-users:pull_request', 'ImplicitlyDenied'],
     ['GitHubApplyRole', 'repo:example-org/iam-users:ref:refs/heads/feature', 'ImplicitlyDenied'],
   ])('GitHub token for %s with sub %s: %s', (prefix, sub, decision) => {
     const roleId = id('AWS::IAM::Role', prefix);
-    const provider = resolveCfn({ Ref: id('AWS::IAM::OIDCProvider', 'GitHubProvider') }, hub) as string;
+    const provider = String(resolveIn(hub, { Ref: id('AWS::IAM::OIDCProvider', 'GitHubProvider') }, {}, HUB));
 
     expect(
-      decideUnsafe({
-        principal: provider,
-        action: 'sts:AssumeRoleWithWebIdentity',
-        resource: roleArnOf(roleId),
+      decideTrust(trustPolicy(hub, roleId, {}, HUB), {
+        providerArn: provider,
+        roleArn: roleArnOf(roleId),
         resourceAccount: HUB_ACCOUNT,
-        trustPolicy: roleTrustPolicy(hub, roleId),
         context: { [`${GITHUB}:aud`]: 'sts.amazonaws.com', [`${GITHUB}:sub`]: sub },
       }),
     ).toBe(decision);

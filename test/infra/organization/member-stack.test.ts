@@ -1,41 +1,48 @@
 // The member template: what the StackSet creates in every member account. Its permissions must be
-// the single-account ones (built by the same functions), and its trust must admit the hub's roles
-// and nothing else, as IAM decides it (the IAM simulator, not a hand-written evaluator).
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+// the single-account ones (built by the same functions from the same Settings, guardrails
+// included), and its trust must admit the hub's roles and nothing else, as IAM decides it (the
+// IAM simulator, not a hand-written evaluator).
+import type { App } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { credentialEventPattern } from '../../../infra/lib/credential-event-pattern.js';
-import { IamGitopsStack } from '../../../infra/lib/iam-gitops-stack.js';
 import {
   FORWARD_RULE_NAME,
   MEMBER_PARAMETERS,
   MemberStack,
 } from '../../../infra/lib/organization/member-stack.js';
 import { synthesizeMemberTemplate } from '../../../infra/lib/organization/member-template.js';
+import { TAG_EMAIL, TAG_MANAGED_BY } from '../../../src/contract.js';
+import { type Decision, decideAssumeRole, decideIdentity } from '../support/iam-simulator.js';
+import { logicalId, synth, withApp } from '../support/synth.js';
 import {
-  type CfnEnvironment,
   type CfnTemplate,
-  logicalIdOf,
   type PolicyDocument,
-  roleIdentityPolicies,
-  roleTrustPolicy,
-} from './support/cfn-resolve.js';
-import { nagFindings } from './support/nag.js';
+  rolePolicies,
+  trustPolicy,
+} from '../support/template-policies.js';
 import {
+  accountEnvironment,
   HUB_ACCOUNT,
+  hubSettingsFrom,
   OTHER_ACCOUNT,
   PROD_ACCOUNT,
   SYNTH_TIMEOUT,
-  settingsFrom,
 } from './support/organization.js';
-import { decide } from './support/simulate.js';
 
 const HUB_PLAN_ROLE = `arn:aws:iam::${HUB_ACCOUNT}:role/IamGitopsHub-GitHubPlanRole`;
 const HUB_APPLY_ROLE = `arn:aws:iam::${HUB_ACCOUNT}:role/IamGitopsHub-GitHubApplyRole`;
 const HUB_LAMBDA_ROLE = `arn:aws:iam::${HUB_ACCOUNT}:role/IamGitopsHub-CredentialsRole`;
 const HUB_BUS = `arn:aws:events:us-east-1:${HUB_ACCOUNT}:event-bus/IamGitopsHub-Bus`;
+/** The parameters the hub's StackSet passes. */
+const PARAMETERS = {
+  [MEMBER_PARAMETERS.hubPlanRoleArn]: HUB_PLAN_ROLE,
+  [MEMBER_PARAMETERS.hubApplyRoleArn]: HUB_APPLY_ROLE,
+  [MEMBER_PARAMETERS.credentialLambdaRoleArn]: HUB_LAMBDA_ROLE,
+  [MEMBER_PARAMETERS.centralEventBusArn]: HUB_BUS,
+};
+const PROD = accountEnvironment(PROD_ACCOUNT);
 
 const session = (roleArn: string) => {
   const [, , , , account, resource] = roleArn.split(':') as string[];
@@ -52,39 +59,32 @@ const mayAssume = (roleArn: string): PolicyDocument => ({
 });
 
 let member: CfnTemplate;
-let memberIn: CfnEnvironment;
-let single: CfnEnvironment;
+let single: CfnTemplate;
 
 beforeAll(() => {
-  member = synthesizeMemberTemplate(settingsFrom()).template as unknown as CfnTemplate;
-  memberIn = {
-    accountId: PROD_ACCOUNT,
-    region: 'us-east-1',
-    template: member,
-    parameters: {
-      [MEMBER_PARAMETERS.hubPlanRoleArn]: HUB_PLAN_ROLE,
-      [MEMBER_PARAMETERS.hubApplyRoleArn]: HUB_APPLY_ROLE,
-      [MEMBER_PARAMETERS.credentialLambdaRoleArn]: HUB_LAMBDA_ROLE,
-      [MEMBER_PARAMETERS.centralEventBusArn]: HUB_BUS,
-    },
-  };
-  // The single-account stack in the same account, for "the same permissions".
-  const stack = new IamGitopsStack(new App(), 'IamGitops', {
-    env: { region: 'us-east-1' },
-    settings: settingsFrom(),
-    lambdaCode: lambda.Code.fromInline('export const handler = async () => undefined;'),
-  });
-  single = {
-    accountId: PROD_ACCOUNT,
-    region: 'us-east-1',
-    template: Template.fromStack(stack).toJSON() as CfnTemplate,
-  };
+  member = synthesizeMemberTemplate(hubSettingsFrom()).template as unknown as CfnTemplate;
+  // The single-account stack with the same guardrails, deployed in the same account.
+  single = synth({}, { config: 'guarded' }).template.toJSON() as CfnTemplate;
 }, SYNTH_TIMEOUT);
 
-const roleId = (prefix: string) => logicalIdOf(member, 'AWS::IAM::Role', prefix);
+const roleId = (prefix: string) => logicalId(member, 'AWS::IAM::Role', prefix);
 const memberRoleArn = (name: string) => `arn:aws:iam::${PROD_ACCOUNT}:role/iam-gitops/${name}`;
-const statementsOf = (env: CfnEnvironment, id: string) =>
-  roleIdentityPolicies(env, id).flatMap((p) => p.Statement);
+const memberPolicies = (prefix: string) => rolePolicies(member, roleId(prefix), PARAMETERS, PROD);
+const memberTrust = (prefix: string) => trustPolicy(member, roleId(prefix), PARAMETERS, PROD);
+const statementsOf = (documents: PolicyDocument[]) => documents.flatMap((p) => p.Statement);
+const singleStatements = (prefix: string) =>
+  statementsOf(rolePolicies(single, logicalId(single, 'AWS::IAM::Role', prefix), {}, PROD));
+
+/** cdk-nag's AwsSolutions findings over a member stack, as `rule at path`. */
+function nagFindings(change: (stack: MemberStack) => void = () => undefined): string[] {
+  return withApp((app) => {
+    const stack = new MemberStack(app, 'Member', { settings: hubSettingsFrom() });
+    change(stack);
+    return new AwsSolutionsChecks()
+      .validateScope(stack)
+      .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
+  });
+}
 
 describe('MemberStack', () => {
   it('holds the three roles, the forwarding rule and its role, nothing else', () => {
@@ -136,18 +136,16 @@ describe('MemberStack', () => {
     },
   );
 
-  it('gives the plan and apply roles exactly the single-account plan and apply permissions', () => {
-    expect(statementsOf(memberIn, roleId('PlanRole'))).toEqual(
-      statementsOf(single, logicalIdOf(single.template, 'AWS::IAM::Role', 'GitHubPlanRole')),
-    );
-    expect(statementsOf(memberIn, roleId('ApplyRole'))).toEqual(
-      statementsOf(single, logicalIdOf(single.template, 'AWS::IAM::Role', 'GitHubApplyRole')),
+  it('gives the plan and apply roles exactly the single-account plan and apply permissions, guardrails included', () => {
+    expect(statementsOf(memberPolicies('PlanRole'))).toEqual(singleStatements('GitHubPlanRole'));
+    expect(statementsOf(memberPolicies('ApplyRole'))).toEqual(singleStatements('GitHubApplyRole'));
+    expect(statementsOf(memberPolicies('ApplyRole')).map((statement) => statement.Sid)).toContain(
+      'OnlyGuardrailPolicies',
     );
   });
 
   it("gives the credentials role exactly the single-account Lambda's IAM permissions", () => {
-    const lambdaRole = logicalIdOf(single.template, 'AWS::IAM::Role', 'CredentialsRole');
-    const lambdaIam = statementsOf(single, lambdaRole).filter((statement) =>
+    const lambdaIam = singleStatements('CredentialsRole').filter((statement) =>
       [statement.Action].flat().every((action) => String(action).startsWith('iam:')),
     );
 
@@ -156,11 +154,11 @@ describe('MemberStack', () => {
       'MarkCredentialsSent',
       'AccountReads',
     ]);
-    expect(statementsOf(memberIn, roleId('CredentialsRole'))).toEqual(lambdaIam);
+    expect(statementsOf(memberPolicies('CredentialsRole'))).toEqual(lambdaIam);
   });
 
   it('forwards the credential events (the same pattern) to the hub bus, through its own role', () => {
-    const rule = member.Resources[logicalIdOf(member, 'AWS::Events::Rule', 'ForwardRule')]?.Properties;
+    const rule = member.Resources[logicalId(member, 'AWS::Events::Rule', 'ForwardRule')]?.Properties;
 
     expect(rule?.Name).toBe(FORWARD_RULE_NAME);
     expect(rule?.EventBusName).toBeUndefined();
@@ -172,33 +170,29 @@ describe('MemberStack', () => {
         RoleArn: { 'Fn::GetAtt': [roleId('ForwardRole'), 'Arn'] },
       },
     ]);
-    expect(statementsOf(memberIn, roleId('ForwardRole'))).toEqual([
+    expect(statementsOf(memberPolicies('ForwardRole'))).toEqual([
       { Sid: 'PutEventsToTheHubBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: HUB_BUS },
     ]);
   });
 
-  it('passes cdk-nag (AwsSolutions): the shared wildcards acknowledged one by one, with reasons', () => {
-    expect(nagFindings((app) => new MemberStack(app, 'Member', { settings: settingsFrom() }))).toEqual([]);
+  it('passes cdk-nag (AwsSolutions): the wildcards of the single-account roles acknowledged one by one, with reasons', () => {
+    expect(nagFindings()).toEqual([]);
   });
 
   it('still reports a wildcard it was not told about (cdk-nag)', () => {
-    const findings = nagFindings((app) => {
-      const stack = new MemberStack(app, 'Member', { settings: settingsFrom() });
+    const findings = nagFindings((stack) =>
       stack.planRole.addToPolicy(
         new iam.PolicyStatement({ actions: ['iam:GetRole'], resources: ['arn:aws:iam::*:role/*'] }),
-      );
-    });
+      ),
+    );
 
     expect(findings).toEqual([
-      {
-        rule: 'AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/*]',
-        path: 'Member/PlanRole/DefaultPolicy/Resource',
-      },
+      'AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/*] at Member/PlanRole/DefaultPolicy/Resource',
     ]);
   });
 
   it('is a stack of its own App, in us-east-1', () => {
-    const stack = new MemberStack(new App(), 'Member', { settings: settingsFrom() });
+    const stack = withApp((app: App) => new MemberStack(app, 'Member', { settings: hubSettingsFrom() }));
 
     expect(stack.region).toBe('us-east-1');
   });
@@ -336,20 +330,21 @@ describe('who may assume the member roles (IAM simulator)', () => {
   for (const [prefix, { name, cases }] of Object.entries(TRUST)) {
     it.each(cases)(`${name}: $who -> $decision`, async ({ principal, identity, decision }) => {
       expect(
-        await decide({
-          principal,
-          action: 'sts:AssumeRole',
-          resource: memberRoleArn(name),
-          resourceAccount: PROD_ACCOUNT,
-          identityPolicies: [identity],
-          trustPolicy: roleTrustPolicy(memberIn, roleId(prefix)),
-          context: {
-            'aws:PrincipalArn': principal.replace(
-              /:sts::(\d+):assumed-role\/([^/]+)\/.*/,
-              ':iam::$1:role/$2',
-            ),
+        await decideAssumeRole(
+          memberTrust(prefix),
+          {
+            principal,
+            resource: memberRoleArn(name),
+            resourceAccount: PROD_ACCOUNT,
+            context: {
+              'aws:PrincipalArn': principal.replace(
+                /:sts::(\d+):assumed-role\/([^/]+)\/.*/,
+                ':iam::$1:role/$2',
+              ),
+            },
           },
-        }),
+          [identity],
+        ),
       ).toBe(decision);
     });
   }
@@ -377,13 +372,131 @@ describe('who may hand EventBridge the forwarding role (IAM simulator)', () => {
     const forwardRole = roleId('ForwardRole');
 
     expect(
-      await decide({
+      await decideAssumeRole(memberTrust('ForwardRole'), {
         principal: 'events.amazonaws.com',
-        action: 'sts:AssumeRole',
         resource: `arn:aws:iam::${PROD_ACCOUNT}:role/${forwardRole}`,
         resourceAccount: PROD_ACCOUNT,
-        trustPolicy: roleTrustPolicy(memberIn, forwardRole),
         context: { 'aws:SourceAccount': sourceAccount, 'aws:SourceArn': sourceArn },
+      }),
+    ).toBe(decision);
+  });
+});
+
+// The guardrails of iam-gitops.yaml hold in every member as in one account: the member apply role
+// and credentials role under the same IAM conditions (the accounts fixture: groups developers and
+// oncall, ReadOnlyAccess and ViewOnlyAccess, the boundary iam-gitops-boundary, recipients in
+// example.com and corp.example.org, this repository's managed-by tag), each Deny beside its control.
+describe('the member roles enforce the guardrails (IAM simulator)', () => {
+  const REPOSITORY = 'example-org/iam-users';
+  const user = memberRoleArn('x').replace(':role/iam-gitops/x', ':user/iam-gitops/alice@example.com');
+  const ours = { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: REPOSITORY };
+  const theirs = { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: 'example-org/other-roster' };
+  const boundary = `arn:aws:iam::${PROD_ACCOUNT}:policy/iam-gitops-boundary`;
+  const stamp = {
+    [`aws:RequestTag/${TAG_MANAGED_BY}`]: REPOSITORY,
+    'aws:TagKeys': [TAG_MANAGED_BY, TAG_EMAIL],
+  };
+  const cases: {
+    readonly why: string;
+    readonly role: string;
+    readonly action: string;
+    readonly context?: Record<string, string | string[]>;
+    readonly decision: Decision;
+  }[] = [
+    {
+      why: 'attach an allowed policy to our user',
+      role: 'ApplyRole',
+      action: 'iam:AttachUserPolicy',
+      context: { ...ours, 'iam:PolicyARN': 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+      decision: 'Allowed',
+    },
+    {
+      why: 'attach AdministratorAccess to our user',
+      role: 'ApplyRole',
+      action: 'iam:AttachUserPolicy',
+      context: { ...ours, 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      decision: 'ExplicitlyDenied',
+    },
+    {
+      why: "attach an allowed policy to another roster's user",
+      role: 'ApplyRole',
+      action: 'iam:AttachUserPolicy',
+      context: { ...theirs, 'iam:PolicyARN': 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+      decision: 'ExplicitlyDenied',
+    },
+    {
+      why: 'create a user with the boundary, stamped by this repository, email inside the domains',
+      role: 'ApplyRole',
+      action: 'iam:CreateUser',
+      context: {
+        ...stamp,
+        'iam:PermissionsBoundary': boundary,
+        [`aws:RequestTag/${TAG_EMAIL}`]: 'alice@example.com',
+      },
+      decision: 'Allowed',
+    },
+    {
+      why: 'create a user without the boundary',
+      role: 'ApplyRole',
+      action: 'iam:CreateUser',
+      context: { ...stamp, [`aws:RequestTag/${TAG_EMAIL}`]: 'alice@example.com' },
+      decision: 'ExplicitlyDenied',
+    },
+    {
+      why: 'create a user whose email is outside the domains',
+      role: 'ApplyRole',
+      action: 'iam:CreateUser',
+      context: {
+        ...stamp,
+        'iam:PermissionsBoundary': boundary,
+        [`aws:RequestTag/${TAG_EMAIL}`]: 'mallory@evil.example',
+      },
+      decision: 'ExplicitlyDenied',
+    },
+    {
+      why: 'remove the boundary of our user',
+      role: 'ApplyRole',
+      action: 'iam:DeleteUserPermissionsBoundary',
+      context: ours,
+      decision: 'ExplicitlyDenied',
+    },
+    {
+      why: "the central Lambda sets our user's login profile",
+      role: 'CredentialsRole',
+      action: 'iam:CreateLoginProfile',
+      context: ours,
+      decision: 'Allowed',
+    },
+    {
+      why: "the central Lambda sets another roster's user's login profile",
+      role: 'CredentialsRole',
+      action: 'iam:CreateLoginProfile',
+      context: theirs,
+      decision: 'ImplicitlyDenied',
+    },
+    {
+      why: 'the central Lambda sets the login profile of an untagged user under the path',
+      role: 'CredentialsRole',
+      action: 'iam:UpdateLoginProfile',
+      decision: 'ImplicitlyDenied',
+    },
+    {
+      why: 'the plan role writes',
+      role: 'PlanRole',
+      action: 'iam:CreateLoginProfile',
+      context: ours,
+      decision: 'ImplicitlyDenied',
+    },
+  ];
+
+  it.each(cases)('$role: $why -> $decision', async ({ role, action, context, decision }) => {
+    expect(
+      await decideIdentity(memberPolicies(role), {
+        principal: `arn:aws:sts::${PROD_ACCOUNT}:assumed-role/${role}/session`,
+        action,
+        resource: user,
+        resourceAccount: PROD_ACCOUNT,
+        ...(context === undefined ? {} : { context }),
       }),
     ).toBe(decision);
   });

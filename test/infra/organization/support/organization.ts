@@ -1,9 +1,7 @@
-// An organisation to synthesize: an iam-gitops.yaml with accounts in a temporary directory, the
-// settings the app would read from it, and the hub stack synthesized as the app builds it.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+// An organisation to synthesize, through the same helpers as the single-account tests
+// (test/infra/support): the settings of the `accounts` fixture (two members; dev's apply role has
+// its own name), the organisation the app reads from them, the hub stack synthesized as the app
+// builds it, and each member account's view of the template the StackSet deploys there.
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IamGitopsHubStack } from '../../../../infra/lib/organization/hub-stack.js';
@@ -12,90 +10,103 @@ import {
   type OrganizationSettings,
   readOrganizationSettings,
 } from '../../../../infra/lib/organization/organization-settings.js';
-import { readSettings, type SettingKey, type Settings } from '../../../../infra/lib/settings.js';
-import type { CfnTemplate } from './cfn-resolve.js';
+import type { Settings } from '../../../../infra/lib/settings.js';
+import { settingsFrom, type TestContext, withApp } from '../../support/synth.js';
+import { type CfnTemplate, type Environment, resolveIn } from '../../support/template-policies.js';
 
-/** Synthesizing loads most of aws-cdk-lib: seconds on a busy machine, more than vitest's 5 s. */
-export const SYNTH_TIMEOUT = 60_000;
+export { SYNTH_TIMEOUT } from '../../support/synth.js';
 
 export const HUB_ACCOUNT = '999988887777';
+/** The members of the `accounts` fixture. */
 export const PROD_ACCOUNT = '111111111111';
 export const DEV_ACCOUNT = '222222222222';
 /** An account of no concern to the installation. */
 export const OTHER_ACCOUNT = '333333333333';
 
-/** Two members; dev's apply role has its own name. */
-export const TWO_ACCOUNTS_CONFIG = `guardrails:
-  groups: [developers]
-  policies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
-accounts:
-  prod: { id: "${PROD_ACCOUNT}" }
-  dev: { id: "${DEV_ACCOUNT}", applyRole: dev-apply }
-defaultAccounts: [dev]
-`;
+/** The StackSet's targets: the service-managed default needs an OU. */
+export const ORGANIZATION_CONTEXT = { organizationalUnits: 'ou-abcd-12345678' } as const;
 
-export const BASE_CONTEXT = {
-  repository: 'example-org/iam-users',
-  senderEmail: 'iam@example.com',
-  organizationalUnits: 'ou-abcd-12345678',
-} as const;
+export type Context = TestContext & Partial<Record<OrganizationSettingKey, unknown>>;
 
-export type Context = Partial<Record<SettingKey | OrganizationSettingKey, unknown>>;
-
-/** A directory holding `iam-gitops.yaml`; `remove` deletes it. */
-export function configDirectory(text: string): { dir: string; file: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'iam-gitops-org-'));
-  const file = join(dir, 'iam-gitops.yaml');
-  writeFileSync(file, text);
-  return { dir, file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+/** The settings of the `accounts` fixture with `context`, read as the app reads them. */
+export function hubSettingsFrom(context: Context = {}): Settings {
+  return settingsFrom(context, 'accounts');
 }
 
-export function settingsFrom(context: Context = {}): Settings {
-  const merged: Context = { ...BASE_CONTEXT, ...context };
-  return readSettings((key) => merged[key]);
+/** The organisation the app reads from `settings` and the StackSet context. */
+export function organizationFrom(settings: Settings, context: Context = {}): OrganizationSettings {
+  const merged: Context = { ...ORGANIZATION_CONTEXT, ...context };
+  const organization = readOrganizationSettings((key) => merged[key], settings);
+  if (organization === undefined) throw new Error(`${settings.configFile} lists no accounts`);
+  return organization;
 }
 
-/** The organisation of `configText`, read as the app reads it. */
-export async function organizationFrom(
-  configText: string,
-  context: Context = {},
-): Promise<OrganizationSettings> {
-  const config = configDirectory(configText);
-  try {
-    const merged: Context = { ...BASE_CONTEXT, ...context };
-    const organization = await readOrganizationSettings((key) => merged[key], config.dir);
-    if (organization === undefined) throw new Error('the configuration lists no accounts');
-    return organization;
-  } finally {
-    config.remove();
-  }
+/** A deployment of a template in `accountId` (us-east-1, the aws partition). */
+export function accountEnvironment(accountId: string): Environment {
+  return { partition: 'aws', accountId, region: 'us-east-1' };
 }
+
+export const HUB = accountEnvironment(HUB_ACCOUNT);
 
 export interface SynthesizedHub {
   readonly stack: IamGitopsHubStack;
   readonly template: Template;
-  readonly hub: CfnTemplate;
+  /** The member template the StackSet deploys. */
   readonly member: CfnTemplate;
 }
 
-export async function synthHub(
-  configText = TWO_ACCOUNTS_CONFIG,
-  context: Context = {},
-  region = 'us-east-1',
-): Promise<SynthesizedHub> {
-  const organization = await organizationFrom(configText, context);
-  const app = new App();
-  const stack = new IamGitopsHubStack(app, 'IamGitopsHub', {
-    env: { region },
-    settings: settingsFrom(context),
-    organization,
-    lambdaCode: lambda.Code.fromInline('export const handler = async () => undefined;'),
+/** The hub stack as the app builds it, synthesized in an output folder removed afterwards. */
+export function synthHub(context: Context = {}, region = 'us-east-1'): SynthesizedHub {
+  const settings = hubSettingsFrom(context);
+  const organization = organizationFrom(settings, context);
+  return withApp((app) => {
+    const stack = new IamGitopsHubStack(app, 'IamGitopsHub', {
+      env: { region },
+      settings,
+      organization,
+      lambdaCode: lambda.Code.fromInline('export const handler = async () => undefined;'),
+    });
+    return {
+      stack,
+      template: Template.fromStack(stack),
+      member: stack.memberTemplate as unknown as CfnTemplate,
+    };
   });
-  const template = Template.fromStack(stack);
-  return {
-    stack,
-    template,
-    hub: template.toJSON() as CfnTemplate,
-    member: stack.memberTemplate as unknown as CfnTemplate,
-  };
+}
+
+type StackSetProperties = {
+  Parameters: { ParameterKey: string; ParameterValue: unknown }[];
+  StackInstancesGroup: {
+    DeploymentTargets: { Accounts?: string[]; AccountFilterType?: string };
+    ParameterOverrides?: { ParameterKey: string; ParameterValue: string }[];
+  }[];
+};
+
+/**
+ * The member template's parameter values in `account`: those the hub's StackSet passes, resolved
+ * in the hub, and the role names it overrides for that account.
+ */
+export function memberParameters(hub: SynthesizedHub, account: string): Record<string, string> {
+  const [properties] = Object.values(hub.template.findResources('AWS::CloudFormation::StackSet')).map(
+    (resource) => resource.Properties as StackSetProperties,
+  );
+  if (properties === undefined) throw new Error('the hub has no StackSet');
+  const parameters: Record<string, string> = {};
+  for (const { ParameterKey, ParameterValue } of properties.Parameters) {
+    parameters[ParameterKey] = String(resolveIn(hub.template, ParameterValue, {}, HUB));
+  }
+  for (const group of properties.StackInstancesGroup) {
+    const targets = group.DeploymentTargets;
+    const inGroup =
+      targets.AccountFilterType === 'INTERSECTION' ||
+      (targets.AccountFilterType === undefined && targets.Accounts !== undefined)
+        ? targets.Accounts?.includes(account)
+        : false;
+    if (inGroup) {
+      for (const { ParameterKey, ParameterValue } of group.ParameterOverrides ?? []) {
+        parameters[ParameterKey] = ParameterValue;
+      }
+    }
+  }
+  return parameters;
 }
