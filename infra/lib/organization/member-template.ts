@@ -44,7 +44,7 @@ export function synthesizeMemberTemplate(
     if (bytes > maxBytes) {
       throw new OrganizationError(
         `the member account template is ${bytes} bytes, more than the ${maxBytes} CloudFormation takes inline; ` +
-          'shorten the guardrail lists in iam-gitops.yaml',
+          `shorten the guardrail lists in ${settings.configFile}`,
       );
     }
     return { template, body };

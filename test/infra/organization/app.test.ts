@@ -2,21 +2,23 @@
 // configuration: it builds the hub stack instead of the single-account one, and reports a bad
 // organisation setting as one line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configDirectory, TWO_ACCOUNTS_CONFIG } from './support/organization.js';
+import { configFixturePath } from '../support/synth.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const cleanups: (() => void)[] = [];
+let outdirs: string[] = [];
 afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+  outdirs = [];
 });
 
+/** The app with the `accounts` fixture as `config`, as `npx cdk synth -c config=...` runs it. */
 function runApp(context: Record<string, unknown>) {
-  const config = configDirectory(TWO_ACCOUNTS_CONFIG);
-  cleanups.push(config.remove);
-  const outdir = join(config.dir, 'cdk.out');
+  const outdir = mkdtempSync(join(tmpdir(), 'iam-gitops-cdk-out-'));
+  outdirs.push(outdir);
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'infra', 'bin', 'app.ts')], {
     cwd: root,
     encoding: 'utf8',
@@ -26,10 +28,12 @@ function runApp(context: Record<string, unknown>) {
       CDK_CONTEXT_JSON: JSON.stringify({
         repository: 'example-org/iam-users',
         senderEmail: 'iam@example.com',
-        config: config.file,
+        config: relative(root, configFixturePath('accounts')),
         ...context,
       }),
       CDK_OUTDIR: outdir,
+      // tsx would otherwise keep a compile cache in the temp directory (tsx-<uid>).
+      TSX_DISABLE_CACHE: '1',
     },
     timeout: 120_000,
   });
@@ -64,7 +68,7 @@ describe('infra/bin/app.ts with accounts', { timeout: 120_000 }, () => {
 
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      'iam-gitops: invalid iam-gitops settings (CDK context in cdk.json or -c key=value):',
+      'iam-gitops: invalid iam-gitops settings (CDK context in cdk.json or -c key=value; guardrails in iam-gitops.yaml):',
     );
     expect(result.stderr).toContain(
       '  - organizationalUnits: "ou-bad" is not an OU id (ou-...) or root id (r-...)',

@@ -1,45 +1,42 @@
 // The hub bus admits the member accounts' forwarding rules and nobody else, as IAM decides it.
-import { App, Stack } from 'aws-cdk-lib';
+import { type App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUS_POLICY_MAX_BYTES, CentralEventBus } from '../../../infra/lib/organization/central-event-bus.js';
 import { FORWARD_RULE_NAME } from '../../../infra/lib/organization/member-stack.js';
 import { OrganizationError } from '../../../infra/lib/organization/organization-error.js';
-import {
-  type CfnEnvironment,
-  type CfnTemplate,
-  logicalIdOf,
-  type PolicyDocument,
-  resolveCfn,
-} from './support/cfn-resolve.js';
+import { decideWithResourcePolicy } from '../support/iam-simulator.js';
+import { logicalId, withApp } from '../support/synth.js';
+import { type CfnTemplate, type PolicyDocument, resolveIn } from '../support/template-policies.js';
 import {
   DEV_ACCOUNT,
+  HUB,
   HUB_ACCOUNT,
   OTHER_ACCOUNT,
   PROD_ACCOUNT,
   SYNTH_TIMEOUT,
 } from './support/organization.js';
-import { decide } from './support/simulate.js';
 
-function busStack(memberAccountIds: readonly string[]): Stack {
-  const stack = new Stack(new App(), 'Hub', { env: { region: 'us-east-1' } });
+function busStack(app: App, memberAccountIds: readonly string[]): Stack {
+  const stack = new Stack(app, 'Hub', { env: { region: 'us-east-1' } });
   new CentralEventBus(stack, 'Events', { memberAccountIds });
   return stack;
 }
+const tryBus = (memberAccountIds: readonly string[]) => withApp((app) => busStack(app, memberAccountIds));
 
-let hub: CfnEnvironment;
 let busArn: string;
 let busPolicy: PolicyDocument;
 
 beforeAll(() => {
-  const template = Template.fromStack(busStack([PROD_ACCOUNT, DEV_ACCOUNT])).toJSON() as CfnTemplate;
-  hub = { accountId: HUB_ACCOUNT, region: 'us-east-1', template };
-  const busId = logicalIdOf(template, 'AWS::Events::EventBus', 'EventsBus');
-  busArn = resolveCfn({ 'Fn::GetAtt': [busId, 'Arn'] }, hub) as string;
-  const policy = template.Resources[logicalIdOf(template, 'AWS::Events::EventBusPolicy', 'EventsBus')];
+  const template = withApp(
+    (app) => Template.fromStack(busStack(app, [PROD_ACCOUNT, DEV_ACCOUNT])).toJSON() as CfnTemplate,
+  );
+  const busId = logicalId(template, 'AWS::Events::EventBus', 'EventsBus');
+  busArn = String(resolveIn(template, { 'Fn::GetAtt': [busId, 'Arn'] }, {}, HUB));
+  const policy = template.Resources[logicalId(template, 'AWS::Events::EventBusPolicy', 'EventsBus')];
   busPolicy = {
     Version: '2012-10-17',
-    Statement: [resolveCfn(policy?.Properties?.Statement, hub) as Record<string, unknown>],
+    Statement: [resolveIn(template, policy?.Properties?.Statement, {}, HUB) as Record<string, unknown>],
   };
 }, SYNTH_TIMEOUT);
 
@@ -91,25 +88,27 @@ describe('CentralEventBus', { timeout: SYNTH_TIMEOUT }, () => {
     ],
   ] as const)('PutEvents from %s -> %s (IAM simulator)', async (_, decision, account, context) => {
     expect(
-      await decide({
-        principal: forwarder(account),
-        action: 'events:PutEvents',
-        resource: busArn,
-        resourceAccount: HUB_ACCOUNT,
-        identityPolicies: [mayPut()],
-        resourcePolicy: busPolicy,
-        context,
-      }),
+      await decideWithResourcePolicy(
+        busPolicy,
+        {
+          principal: forwarder(account),
+          action: 'events:PutEvents',
+          resource: busArn,
+          resourceAccount: HUB_ACCOUNT,
+          context,
+        },
+        [mayPut()],
+      ),
     ).toBe(decision);
   });
 
   it("refuses more accounts than EventBridge's policy size allows", () => {
     const many = Array.from({ length: 400 }, (_, index) => String(100_000_000_000 + index));
 
-    expect(() => busStack(many)).toThrow(OrganizationError);
-    expect(() => busStack(many)).toThrow(
+    expect(() => tryBus(many)).toThrow(OrganizationError);
+    expect(() => tryBus(many)).toThrow(
       `the hub event bus policy for 400 accounts would exceed EventBridge's ${BUS_POLICY_MAX_BYTES} bytes`,
     );
-    expect(() => busStack(many.slice(0, 200))).not.toThrow();
+    expect(() => tryBus(many.slice(0, 200))).not.toThrow();
   });
 });

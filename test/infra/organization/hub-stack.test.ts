@@ -254,7 +254,7 @@ describe('IamGitopsHubStack', { timeout: SYNTH_TIMEOUT }, () => {
   );
 
   it('must be deployed to us-east-1', () => {
-    expect(() => synthHub({}, 'eu-west-1')).toThrow(RegionError);
+    expect(() => synthHub({}, { region: 'eu-west-1' })).toThrow(RegionError);
   });
 });
 

@@ -1,13 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import {
-  hubRoleStatements,
-  MEMBER_ACCOUNTS_MAX_BYTES,
-  memberAccountsForLambda,
-  memberRoleArn,
-} from '../../../infra/lib/organization/member-roles.js';
+import { hubRoleStatements, memberAccountsForLambda } from '../../../infra/lib/organization/member-roles.js';
 import type { MemberAccountSettings } from '../../../infra/lib/organization/organization-settings.js';
+import { memberRoleArn, resolveMemberAccount } from '../../../src/accounts/target-accounts.js';
 import { DEFAULT_MEMBER_ROLES } from '../../../src/config/repo-config-schema.js';
+import { withApp } from '../support/synth.js';
 import { DEV_ACCOUNT, PROD_ACCOUNT } from './support/organization.js';
 
 const PROD: MemberAccountSettings = { name: 'prod', id: PROD_ACCOUNT, roleNames: DEFAULT_MEMBER_ROLES };
@@ -17,53 +14,33 @@ const DEV: MemberAccountSettings = {
   roleNames: { planRole: 'dev-plan', applyRole: 'dev-apply', credentialsRole: 'dev-credentials' },
 };
 
-describe('memberRoleArn', () => {
-  it('puts the role under the member role path', () => {
-    expect(memberRoleArn(PROD_ACCOUNT, 'iam-gitops-apply')).toBe(
-      'arn:aws:iam::111111111111:role/iam-gitops/iam-gitops-apply',
-    );
-  });
-});
-
 describe('memberAccountsForLambda', () => {
-  it("gives each account's name, apply role and credentials role, in order", () => {
-    expect(memberAccountsForLambda([PROD, DEV])).toEqual([
-      {
-        id: PROD_ACCOUNT,
-        name: 'prod',
-        applyRoleArn: 'arn:aws:iam::111111111111:role/iam-gitops/iam-gitops-apply',
-        credentialsRoleArn: 'arn:aws:iam::111111111111:role/iam-gitops/iam-gitops-credentials',
-      },
-      {
-        id: DEV_ACCOUNT,
-        name: 'dev',
-        applyRoleArn: 'arn:aws:iam::222222222222:role/iam-gitops/dev-apply',
-        credentialsRoleArn: 'arn:aws:iam::222222222222:role/iam-gitops/dev-credentials',
-      },
-    ]);
+  it('names each account by id, with the role names only where they are not the defaults (no plan role: the Lambda needs none)', () => {
+    expect(memberAccountsForLambda([PROD, DEV])).toEqual({
+      [PROD_ACCOUNT]: 'prod',
+      [DEV_ACCOUNT]: { name: 'dev', applyRole: 'dev-apply', credentialsRole: 'dev-credentials' },
+    });
   });
 
-  it("refuses more accounts than the Lambda's environment holds, saying how many bytes", () => {
-    const many = Array.from({ length: 15 }, (_, index) => ({
-      ...PROD,
-      name: `account-${index}`,
-      id: String(100_000_000_000 + index),
-    }));
-    const fits = many.slice(0, 14);
+  it('is what the Lambda resolves into the ARNs the hub lets it assume', () => {
+    const resolved = Object.entries(memberAccountsForLambda([PROD, DEV])).map(([id, entry]) =>
+      resolveMemberAccount('aws', id, entry),
+    );
 
-    expect(Buffer.byteLength(JSON.stringify(memberAccountsForLambda(fits)))).toBeLessThanOrEqual(
-      MEMBER_ACCOUNTS_MAX_BYTES,
-    );
-    expect(() => memberAccountsForLambda(many)).toThrow(
-      /^MEMBER_ACCOUNTS for 15 accounts is \d+ bytes: more than the 3072 the credential Lambda's environment \(4 KB in all\) leaves for it$/,
-    );
+    expect(resolved.map((member) => [member.applyRoleArn, member.credentialsRoleArn])).toEqual([
+      [
+        memberRoleArn('aws', PROD_ACCOUNT, 'iam-gitops-apply'),
+        memberRoleArn('aws', PROD_ACCOUNT, 'iam-gitops-credentials'),
+      ],
+      [memberRoleArn('aws', DEV_ACCOUNT, 'dev-apply'), memberRoleArn('aws', DEV_ACCOUNT, 'dev-credentials')],
+    ]);
   });
 });
 
 describe('hubRoleStatements', () => {
   it("lets the hub plan role assume only the members' plan roles, the apply role only their apply roles", () => {
-    const stack = new Stack();
-    const statements = hubRoleStatements([PROD, DEV]);
+    const stack = withApp((app) => new Stack(app, 'Hub'));
+    const statements = hubRoleStatements('aws', [PROD, DEV]);
 
     expect(stack.resolve(statements.plan.map((s) => s.toStatementJson()))).toEqual([
       {
@@ -87,5 +64,14 @@ describe('hubRoleStatements', () => {
         ],
       },
     ]);
+  });
+
+  it("names the members' roles in the hub's partition", () => {
+    const stack = withApp((app) => new Stack(app, 'Hub'));
+    const [plan] = hubRoleStatements('aws-cn', [PROD]).plan;
+
+    expect(stack.resolve(plan?.toStatementJson().Resource)).toBe(
+      'arn:aws-cn:iam::111111111111:role/iam-gitops/iam-gitops-plan',
+    );
   });
 });

@@ -45,14 +45,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORWARD_RULE_NAME } from '../../../infra/lib/organization/member-stack.js';
 import { freshAccount, type TestAccount } from '../../support/aws.js';
 import { crushArrays } from '../../support/crush-arrays.js';
+import { logicalId } from '../support/synth.js';
 import {
-  type CfnEnvironment,
-  logicalIdOf,
+  type CfnTemplate,
+  type Environment,
   type PolicyDocument,
-  resolveCfn,
-  roleIdentityPolicies,
-} from './support/cfn-resolve.js';
-import { type SynthesizedHub, synthHub } from './support/organization.js';
+  resolveIn,
+  rolePolicies,
+} from '../support/template-policies.js';
+import {
+  accountEnvironment,
+  hubSettingsFromText,
+  type SynthesizedHub,
+  synthHub,
+} from './support/organization.js';
 
 interface StackSetProperties {
   StackSetName: string;
@@ -72,7 +78,8 @@ let prod: TestAccount;
 let dev: TestAccount;
 let synthesized: SynthesizedHub;
 let properties: StackSetProperties;
-let hub: CfnEnvironment;
+let hubTemplate: CfnTemplate;
+let hub: Environment;
 let stackSetParameters: { ParameterKey: string; ParameterValue: string }[];
 let hubQueueUrl: string;
 let hubBusName: string;
@@ -81,22 +88,26 @@ const cfn = () => new CloudFormationClient(hubAccount.clientConfig);
 
 beforeAll(async () => {
   [hubAccount, prod, dev] = await Promise.all([freshAccount(), freshAccount(), freshAccount()]);
-  synthesized = await synthHub(
-    `guardrails: { groups: [developers], policies: ['*'] }
+  const context = { stackSetModel: 'self-managed', organizationalUnits: undefined };
+  synthesized = synthHub(context, {
+    settings: hubSettingsFromText(
+      `guardrails: { groups: [developers], policies: ['*'] }
 accounts:
   prod: { id: "${prod.accountId}" }
   dev: { id: "${dev.accountId}", applyRole: dev-apply }
 `,
-    { stackSetModel: 'self-managed', organizationalUnits: undefined },
-  );
-  hub = { accountId: hubAccount.accountId, region: 'us-east-1', template: synthesized.hub };
-  const stackSet = Object.values(synthesized.hub.Resources).find(
+      context,
+    ),
+  });
+  hubTemplate = synthesized.template.toJSON() as CfnTemplate;
+  hub = accountEnvironment(hubAccount.accountId);
+  const stackSet = Object.values(hubTemplate.Resources).find(
     (r) => r.Type === 'AWS::CloudFormation::StackSet',
   );
   properties = stackSet?.Properties as unknown as StackSetProperties;
   stackSetParameters = properties.Parameters.map(({ ParameterKey, ParameterValue }) => ({
     ParameterKey,
-    ParameterValue: String(resolveCfn(ParameterValue, hub)),
+    ParameterValue: String(resolveIn(hubTemplate, ParameterValue, {}, hub)),
   }));
 
   // The hub side of the forwarding: the bus the parameters name, a rule on it, a queue to read.
@@ -177,13 +188,9 @@ afterAll(async () => {
 /** The member template's statements for `roleId`, resolved in `account` with the StackSet's values. */
 function expectedStatements(account: TestAccount, roleId: string): PolicyDocument['Statement'] {
   const parameters = Object.fromEntries(stackSetParameters.map((p) => [p.ParameterKey, p.ParameterValue]));
-  const env: CfnEnvironment = {
-    accountId: account.accountId,
-    region: 'us-east-1',
-    template: synthesized.member,
-    parameters,
-  };
-  return roleIdentityPolicies(env, roleId).flatMap((policy) => policy.Statement);
+  return rolePolicies(synthesized.member, roleId, parameters, accountEnvironment(account.accountId)).flatMap(
+    (policy) => policy.Statement,
+  );
 }
 
 async function inlineStatements(iam: IAMClient, roleName: string): Promise<unknown[]> {
@@ -209,7 +216,7 @@ describe('the member StackSet, self-managed, in two member accounts', () => {
     async (_, applyRole, member) => {
       const account = member();
       const iam = new IAMClient(account.clientConfig);
-      const roleId = (prefix: string) => logicalIdOf(synthesized.member, 'AWS::IAM::Role', prefix);
+      const roleId = (prefix: string) => logicalId(synthesized.member, 'AWS::IAM::Role', prefix);
       const roles = [
         ['iam-gitops-plan', 'PlanRole', hubArn('HubPlanRoleArn')],
         [applyRole, 'ApplyRole', hubArn('HubApplyRoleArn')],
@@ -241,7 +248,7 @@ describe('the member StackSet, self-managed, in two member accounts', () => {
     const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: FORWARD_RULE_NAME }));
 
     expect(JSON.parse(rule.EventPattern ?? '')).toEqual(
-      synthesized.member.Resources[logicalIdOf(synthesized.member, 'AWS::Events::Rule', 'ForwardRule')]
+      synthesized.member.Resources[logicalId(synthesized.member, 'AWS::Events::Rule', 'ForwardRule')]
         ?.Properties?.EventPattern,
     );
     expect(Targets).toHaveLength(1);

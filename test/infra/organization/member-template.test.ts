@@ -6,14 +6,14 @@ import {
   TEMPLATE_BODY_MAX_BYTES,
 } from '../../../infra/lib/organization/member-template.js';
 import { OrganizationError } from '../../../infra/lib/organization/organization-error.js';
-import { SYNTH_TIMEOUT, settingsFrom } from './support/organization.js';
+import { hubSettingsFrom, SYNTH_TIMEOUT } from './support/organization.js';
 
 const ownTemporaryDirectories = () =>
   readdirSync(tmpdir()).filter((name) => name.startsWith('iam-gitops-member-'));
 
 describe('synthesizeMemberTemplate', { timeout: SYNTH_TIMEOUT }, () => {
   it('gives the member stack as compact JSON, well inside the inline TemplateBody limit', () => {
-    const { template, body } = synthesizeMemberTemplate(settingsFrom());
+    const { template, body } = synthesizeMemberTemplate(hubSettingsFrom());
 
     expect(body).toBe(JSON.stringify(template));
     expect(Buffer.byteLength(body)).toBeLessThan(TEMPLATE_BODY_MAX_BYTES / 2);
@@ -24,7 +24,7 @@ describe('synthesizeMemberTemplate', { timeout: SYNTH_TIMEOUT }, () => {
   });
 
   it('carries nothing a StackSet cannot deploy: no bootstrap check, no CDK metadata or asset', () => {
-    const { template, body } = synthesizeMemberTemplate(settingsFrom());
+    const { template, body } = synthesizeMemberTemplate(hubSettingsFrom());
     const resources = template.Resources as Record<string, { Type: string; Metadata?: unknown }>;
 
     expect(template).not.toHaveProperty('Rules');
@@ -35,13 +35,15 @@ describe('synthesizeMemberTemplate', { timeout: SYNTH_TIMEOUT }, () => {
   });
 
   it('is the same template for the same settings (one definition, deployed unchanged everywhere)', () => {
-    expect(synthesizeMemberTemplate(settingsFrom()).body).toBe(synthesizeMemberTemplate(settingsFrom()).body);
+    expect(synthesizeMemberTemplate(hubSettingsFrom()).body).toBe(
+      synthesizeMemberTemplate(hubSettingsFrom()).body,
+    );
   });
 
   it('leaves no temporary directory behind', () => {
     const before = ownTemporaryDirectories();
 
-    synthesizeMemberTemplate(settingsFrom());
+    synthesizeMemberTemplate(hubSettingsFrom());
 
     expect(ownTemporaryDirectories()).toEqual(before);
   });
@@ -49,9 +51,9 @@ describe('synthesizeMemberTemplate', { timeout: SYNTH_TIMEOUT }, () => {
   it('refuses a template over the limit, saying its size, and still cleans up', () => {
     const before = ownTemporaryDirectories();
 
-    expect(() => synthesizeMemberTemplate(settingsFrom(), 1_000)).toThrow(OrganizationError);
-    expect(() => synthesizeMemberTemplate(settingsFrom(), 1_000)).toThrow(
-      /^the member account template is \d+ bytes, more than the 1000 CloudFormation takes inline; shorten the guardrail lists in iam-gitops.yaml$/,
+    expect(() => synthesizeMemberTemplate(hubSettingsFrom(), 1_000)).toThrow(OrganizationError);
+    expect(() => synthesizeMemberTemplate(hubSettingsFrom(), 1_000)).toThrow(
+      /^the member account template is \d+ bytes, more than the 1000 CloudFormation takes inline; shorten the guardrail lists in accounts.yaml$/,
     );
     expect(ownTemporaryDirectories()).toEqual(before);
   });

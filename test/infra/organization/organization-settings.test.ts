@@ -1,55 +1,47 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import {
   type OrganizationSettingKey,
   readOrganizationSettings,
 } from '../../../infra/lib/organization/organization-settings.js';
 import { SettingsError } from '../../../infra/lib/settings.js';
-import { configDirectory, DEV_ACCOUNT, PROD_ACCOUNT, TWO_ACCOUNTS_CONFIG } from './support/organization.js';
+import { parseRepoConfig } from '../../../src/config/load-repo-config.js';
+import { configFixturePath } from '../support/synth.js';
+import { DEV_ACCOUNT, PROD_ACCOUNT } from './support/organization.js';
 
-const ONE_ACCOUNT_CONFIG = `guardrails:
-  groups: [developers]
-  policies: ['*']
-`;
+const TWO_ACCOUNTS_CONFIG = readFileSync(configFixturePath('accounts'), 'utf8');
+const ONE_ACCOUNT_CONFIG = readFileSync(configFixturePath('guarded'), 'utf8');
 
-const made: (() => void)[] = [];
-afterEach(() => {
-  for (const remove of made.splice(0)) remove();
-});
-
-/** Reads the organisation of `configText` (written to a fresh directory) with `context`. */
-function read(
-  configText: string | undefined,
-  context: Partial<Record<OrganizationSettingKey, unknown>> = {},
-) {
-  const config = configDirectory(configText ?? '');
-  made.push(config.remove);
-  if (configText === undefined) config.remove();
-  return readOrganizationSettings((key) => context[key], config.dir);
+/** Reads the organisation of `configText` (as the settings hold it) with `context`. */
+function read(configText: string, context: Partial<Record<OrganizationSettingKey, unknown>> = {}) {
+  const parsed = parseRepoConfig('iam-gitops.yaml', configText);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  return readOrganizationSettings((key) => context[key], {
+    repoConfig: parsed.config,
+    configFile: 'iam-gitops.yaml',
+  });
 }
 
-async function problemsOf(promise: Promise<unknown>): Promise<readonly string[]> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+function problemsOf(act: () => unknown): readonly string[] {
+  let error: unknown;
+  try {
+    act();
+  } catch (caught) {
+    error = caught;
+  }
   expect(error).toBeInstanceOf(SettingsError);
   return (error as SettingsError).problems;
 }
 
 describe('readOrganizationSettings', () => {
-  it('is undefined without accounts: one account, as before', async () => {
-    expect(await read(ONE_ACCOUNT_CONFIG)).toBeUndefined();
+  it('is undefined without accounts: one account, as before', () => {
+    expect(read(ONE_ACCOUNT_CONFIG)).toBeUndefined();
   });
 
-  it('is undefined when the default file does not exist', async () => {
-    expect(await read(undefined)).toBeUndefined();
-  });
-
-  it('reads the accounts in order, with the default role names unless the file names others', async () => {
-    const organization = await read(TWO_ACCOUNTS_CONFIG, { organizationalUnits: 'ou-abcd-12345678' });
+  it('reads the accounts in order, with the default role names unless the file names others', () => {
+    const organization = read(TWO_ACCOUNTS_CONFIG, { organizationalUnits: 'ou-abcd-12345678' });
 
     expect(organization).toEqual({
-      configFile: 'iam-gitops.yaml',
       accounts: [
         {
           name: 'prod',
@@ -74,12 +66,12 @@ describe('readOrganizationSettings', () => {
     });
   });
 
-  it('takes the OUs as a JSON list (cdk.json) or a comma-separated string (-c), and DELEGATED_ADMIN', async () => {
-    const fromList = await read(TWO_ACCOUNTS_CONFIG, {
+  it('takes the OUs as a JSON list (cdk.json) or a comma-separated string (-c), and DELEGATED_ADMIN', () => {
+    const fromList = read(TWO_ACCOUNTS_CONFIG, {
       organizationalUnits: ['ou-abcd-12345678', 'r-abcd'],
       stackSetCallAs: 'DELEGATED_ADMIN',
     });
-    const fromString = await read(TWO_ACCOUNTS_CONFIG, {
+    const fromString = read(TWO_ACCOUNTS_CONFIG, {
       organizationalUnits: ' ou-abcd-12345678 , r-abcd ',
       stackSetCallAs: 'DELEGATED_ADMIN',
     });
@@ -93,9 +85,9 @@ describe('readOrganizationSettings', () => {
     expect(fromString?.stackSet).toEqual(expected);
   });
 
-  it('reads the self-managed model with its optional roles', async () => {
-    const plain = await read(TWO_ACCOUNTS_CONFIG, { stackSetModel: 'self-managed' });
-    const named = await read(TWO_ACCOUNTS_CONFIG, {
+  it('reads the self-managed model with its optional roles', () => {
+    const plain = read(TWO_ACCOUNTS_CONFIG, { stackSetModel: 'self-managed' });
+    const named = read(TWO_ACCOUNTS_CONFIG, {
       stackSetModel: 'self-managed',
       stackSetAdministrationRoleArn: 'arn:aws:iam::999988887777:role/StackSetAdmin',
       stackSetExecutionRoleName: 'StackSetExecution',
@@ -109,37 +101,8 @@ describe('readOrganizationSettings', () => {
     });
   });
 
-  it('reads the file that context `config` names, relative to the directory given', async () => {
-    const config = configDirectory(TWO_ACCOUNTS_CONFIG);
-    made.push(config.remove);
-
-    const organization = await readOrganizationSettings(
-      (key) => ({ config: 'iam-gitops.yaml', stackSetModel: 'self-managed' })[key as 'config'],
-      config.dir,
-    );
-
-    expect(organization?.accounts.map((account) => account.name)).toEqual(['prod', 'dev']);
-  });
-
-  it('refuses a named configuration file that does not exist', async () => {
-    const problems = await problemsOf(read(undefined, { config: 'elsewhere.yaml' }));
-
-    expect(problems).toEqual(['elsewhere.yaml:1:1: does not exist']);
-  });
-
-  it('reports a broken configuration at its file, line and column', async () => {
-    const broken = `guardrails: { groups: ['*'], policies: ['*'] }
-accounts:
-  prod: { id: "111111111111" }
-  dev: { id: "111111111111" }
-`;
-    const problems = await problemsOf(read(broken, { organizationalUnits: 'ou-abcd-12345678' }));
-
-    expect(problems).toEqual(['iam-gitops.yaml:4:14: accounts.dev.id: 111111111111 is also account prod']);
-  });
-
-  it('reports every StackSet problem at once', async () => {
-    const problems = await problemsOf(
+  it('reports every StackSet problem at once', () => {
+    const problems = problemsOf(() =>
       read(TWO_ACCOUNTS_CONFIG, {
         organizationalUnits: 'ou-abcd-12345678,ou-bad,ou-abcd-12345678',
         stackSetCallAs: 'ME',
@@ -155,17 +118,17 @@ accounts:
     ]);
   });
 
-  it('needs the OUs for the service-managed model', async () => {
-    const problems = await problemsOf(read(TWO_ACCOUNTS_CONFIG));
+  it('needs the OUs for the service-managed model', () => {
+    const problems = problemsOf(() => read(TWO_ACCOUNTS_CONFIG));
 
     expect(problems).toEqual([
       'organizationalUnits: required with stackSetModel service-managed: the OU ids (ou-...) or the root id (r-...) that hold the member accounts',
     ]);
   });
 
-  it('refuses an unknown model, and service-managed settings with the self-managed one', async () => {
-    const unknown = await problemsOf(read(TWO_ACCOUNTS_CONFIG, { stackSetModel: 'managed' }));
-    const mixed = await problemsOf(
+  it('refuses an unknown model, and service-managed settings with the self-managed one', () => {
+    const unknown = problemsOf(() => read(TWO_ACCOUNTS_CONFIG, { stackSetModel: 'managed' }));
+    const mixed = problemsOf(() =>
       read(TWO_ACCOUNTS_CONFIG, {
         stackSetModel: 'self-managed',
         organizationalUnits: 'ou-abcd-12345678',
@@ -184,11 +147,11 @@ accounts:
     ]);
   });
 
-  it('refuses StackSet settings when the file lists no accounts, but not empty placeholders', async () => {
-    const problems = await problemsOf(
+  it('refuses StackSet settings when the file lists no accounts, but not empty placeholders', () => {
+    const problems = problemsOf(() =>
       read(ONE_ACCOUNT_CONFIG, { organizationalUnits: ['ou-abcd-12345678'], stackSetModel: 'self-managed' }),
     );
-    const placeholders = await read(ONE_ACCOUNT_CONFIG, { organizationalUnits: [], stackSetModel: '' });
+    const placeholders = read(ONE_ACCOUNT_CONFIG, { organizationalUnits: [], stackSetModel: '' });
 
     expect(problems).toEqual([
       'stackSetModel: set, but iam-gitops.yaml lists no accounts (leave it empty for one account)',
@@ -197,8 +160,8 @@ accounts:
     expect(placeholders).toBeUndefined();
   });
 
-  it('refuses values of the wrong type', async () => {
-    const problems = await problemsOf(
+  it('refuses values of the wrong type', () => {
+    const problems = problemsOf(() =>
       read(TWO_ACCOUNTS_CONFIG, { organizationalUnits: 7, stackSetModel: 3 }),
     );
 

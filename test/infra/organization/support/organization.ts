@@ -10,8 +10,9 @@ import {
   type OrganizationSettings,
   readOrganizationSettings,
 } from '../../../../infra/lib/organization/organization-settings.js';
-import type { Settings } from '../../../../infra/lib/settings.js';
-import { settingsFrom, type TestContext, withApp } from '../../support/synth.js';
+import { readSettings, type Settings } from '../../../../infra/lib/settings.js';
+import { parseRepoConfig } from '../../../../src/config/load-repo-config.js';
+import { BASE_CONTEXT, settingsFrom, type TestContext, withApp } from '../../support/synth.js';
 import { type CfnTemplate, type Environment, resolveIn } from '../../support/template-policies.js';
 
 export { SYNTH_TIMEOUT } from '../../support/synth.js';
@@ -31,6 +32,16 @@ export type Context = TestContext & Partial<Record<OrganizationSettingKey, unkno
 /** The settings of the `accounts` fixture with `context`, read as the app reads them. */
 export function hubSettingsFrom(context: Context = {}): Settings {
   return settingsFrom(context, 'accounts');
+}
+
+/** The settings of an iam-gitops.yaml given as text (accounts made up by a test). */
+export function hubSettingsFromText(configText: string, context: Context = {}): Settings {
+  const merged: Context = { ...BASE_CONTEXT, ...context };
+  return readSettings(
+    (key) => merged[key],
+    parseRepoConfig('iam-gitops.yaml', configText),
+    'iam-gitops.yaml',
+  );
 }
 
 /** The organisation the app reads from `settings` and the StackSet context. */
@@ -55,9 +66,16 @@ export interface SynthesizedHub {
   readonly member: CfnTemplate;
 }
 
-/** The hub stack as the app builds it, synthesized in an output folder removed afterwards. */
-export function synthHub(context: Context = {}, region = 'us-east-1'): SynthesizedHub {
-  const settings = hubSettingsFrom(context);
+/**
+ * The hub stack as the app builds it, synthesized in an output folder removed afterwards: the
+ * `accounts` fixture's settings unless `options.settings` gives others.
+ */
+export function synthHub(
+  context: Context = {},
+  options: { readonly region?: string; readonly settings?: Settings } = {},
+): SynthesizedHub {
+  const settings = options.settings ?? hubSettingsFrom(context);
+  const region = options.region ?? 'us-east-1';
   const organization = organizationFrom(settings, context);
   return withApp((app) => {
     const stack = new IamGitopsHubStack(app, 'IamGitopsHub', {
