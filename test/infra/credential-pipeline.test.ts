@@ -423,7 +423,9 @@ describe('CredentialPipeline with member accounts: the environment within 4 KB',
   it('holds a hundred accounts with 12-letter names', () => {
     const environment = pipelineFor(accounts(100)) as { variables: Record<string, string> };
 
-    expect(Object.keys(JSON.parse(environment.variables[LAMBDA_ENV.memberAccounts] ?? '{}'))).toHaveLength(100);
+    expect(Object.keys(JSON.parse(environment.variables[LAMBDA_ENV.memberAccounts] ?? '{}'))).toHaveLength(
+      100,
+    );
   });
 
   it(`refuses the first byte over ${LAMBDA_ENVIRONMENT_MAX_BYTES}, and takes exactly ${LAMBDA_ENVIRONMENT_MAX_BYTES}`, () => {

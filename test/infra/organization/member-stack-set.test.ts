@@ -111,3 +111,63 @@ function stackSetOf(organization: OrganizationSettings) {
   expect(Object.keys(stackSets)).toHaveLength(1);
   return Object.values(stackSets)[0]?.Properties as Record<string, unknown>;
 }
+
+const COMMON = {
+  StackSetName: 'IamGitopsHub-members',
+  Description: expect.any(String),
+  TemplateBody: '{"Resources":{}}',
+  Capabilities: ['CAPABILITY_NAMED_IAM'],
+  Parameters: [
+    { ParameterKey: 'HubPlanRoleArn', ParameterValue: 'arn:aws:iam::999988887777:role/plan' },
+    { ParameterKey: 'HubApplyRoleArn', ParameterValue: 'arn:aws:iam::999988887777:role/apply' },
+    { ParameterKey: 'CredentialLambdaRoleArn', ParameterValue: 'arn:aws:iam::999988887777:role/lambda' },
+    {
+      ParameterKey: 'CentralEventBusArn',
+      ParameterValue: 'arn:aws:events:us-east-1:999988887777:event-bus/central',
+    },
+  ],
+  OperationPreferences: {
+    ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+    MaxConcurrentPercentage: 100,
+    FailureToleranceCount: 0,
+    RegionConcurrencyType: 'PARALLEL',
+  },
+};
+
+describe('MemberStackSet', { timeout: SYNTH_TIMEOUT }, () => {
+  it('service-managed: trusted access, automatic deployment to the OUs, called as configured', () => {
+    expect(stackSetOf(serviceManaged([PROD]))).toEqual({
+      ...COMMON,
+      PermissionModel: 'SERVICE_MANAGED',
+      CallAs: 'SELF',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      StackInstancesGroup: [{ Regions: ['us-east-1'], DeploymentTargets: { OrganizationalUnitIds: OUS } }],
+    });
+  });
+
+  it('self-managed: the listed accounts, with the administration and execution roles when given', () => {
+    const organization: OrganizationSettings = {
+      ...selfManaged([PROD, SANDBOX]),
+      stackSet: {
+        model: 'self-managed',
+        administrationRoleArn: 'arn:aws:iam::999988887777:role/Admin',
+        executionRoleName: 'Execution',
+      },
+    };
+
+    expect(stackSetOf(organization)).toEqual({
+      ...COMMON,
+      PermissionModel: 'SELF_MANAGED',
+      AdministrationRoleARN: 'arn:aws:iam::999988887777:role/Admin',
+      ExecutionRoleName: 'Execution',
+      StackInstancesGroup: [
+        { Regions: ['us-east-1'], DeploymentTargets: { Accounts: [PROD_ACCOUNT, OTHER_ACCOUNT] } },
+      ],
+    });
+    expect(stackSetOf(selfManaged([PROD]))).toEqual({
+      ...COMMON,
+      PermissionModel: 'SELF_MANAGED',
+      StackInstancesGroup: [{ Regions: ['us-east-1'], DeploymentTargets: { Accounts: [PROD_ACCOUNT] } }],
+    });
+  });
+});

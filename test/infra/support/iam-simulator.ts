@@ -47,7 +47,10 @@ function simulation(
     request: {
       principal: request.principal,
       action: request.action,
-      resource: { resource: request.resource, accountId: request.resourceAccount ?? TEST_ENVIRONMENT.accountId },
+      resource: {
+        resource: request.resource,
+        accountId: request.resourceAccount ?? TEST_ENVIRONMENT.accountId,
+      },
       contextVariables: { ...(request.context ?? {}) },
     },
     identityPolicies: identityPolicies.map((policy, index) => ({ name: `identity-${index}`, policy })),

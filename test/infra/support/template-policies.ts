@@ -118,7 +118,10 @@ export function deployedNames(
         names[`${id}.Arn`] = arn('events', `event-bus/${names[id]}`);
         break;
       case 'AWS::Events::Rule': {
-        const bus = properties.EventBusName === undefined ? '' : `${String(resolve(properties.EventBusName, names, env))}/`;
+        const bus =
+          properties.EventBusName === undefined
+            ? ''
+            : `${String(resolve(properties.EventBusName, names, env))}/`;
         names[`${id}.Arn`] = arn('events', `rule/${bus}${named('Name')}`);
         break;
       }
