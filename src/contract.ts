@@ -130,13 +130,34 @@ export const LAMBDA_ENV = {
   /** Required: the SES configuration set (TLS required) every credentials email names (ConfigurationSetName). */
   configurationSet: 'CONFIGURATION_SET',
   /**
-   * Many accounts only (the central Lambda in the hub): JSON array of MemberAccount, the accounts
-   * whose events it answers, each through its own credentials role.
+   * Many accounts only (the central Lambda in the hub): the accounts whose events it answers, each
+   * through its own credentials role, as compact JSON (MemberAccountsValue): account id -> name,
+   * `{"111111111111":"prod"}`, with role names only where they differ from the defaults. The
+   * Lambda derives the role ARNs itself (src/accounts/target-accounts.ts, resolveMemberAccount),
+   * so a hundred accounts fit in Lambda's 4 KB of environment.
    */
   memberAccounts: 'MEMBER_ACCOUNTS',
 } as const;
 
-/** One entry of the central Lambda's MEMBER_ACCOUNTS (DESIGN.md, "Many accounts"). */
+/**
+ * One value of MEMBER_ACCOUNTS, keyed by the account id: the account's name, or its name and the
+ * role names (under /iam-gitops/) that are not the defaults.
+ */
+export type MemberAccountEntry =
+  | string
+  | {
+      readonly name: string;
+      readonly applyRole?: string | undefined;
+      readonly credentialsRole?: string | undefined;
+    };
+
+/** MEMBER_ACCOUNTS as JSON: account id -> entry, in the order of `accounts:`. */
+export type MemberAccountsValue = Readonly<Record<string, MemberAccountEntry>>;
+
+/**
+ * One member account as the central Lambda holds it (DESIGN.md, "Many accounts"): a
+ * MEMBER_ACCOUNTS entry with the role ARNs derived in the Lambda's own partition.
+ */
 export interface MemberAccount {
   /** 12-digit account id. */
   readonly id: string;

@@ -5,6 +5,9 @@
 // Only the rule may publish to the topic (an explicit Deny for everyone else), and the topic is
 // encrypted with a customer managed key whose policy lets only this rule's EventBridge and this
 // topic's SNS use it.
+// Many accounts (infra/lib/organization): the same pipeline in the hub, on the bus the members
+// forward their IAM events to; its Lambda then holds no IAM rights of its own and reaches each
+// member's IAM through that member's credentials role (MEMBER_ACCOUNTS).
 import { ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -18,9 +21,24 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LAMBDA_ENV, LAMBDA_METRICS, TAG_CREDENTIALS_SENT, TAG_MANAGED_BY } from '../../src/contract.js';
+import { resolveMemberAccount } from '../../src/accounts/target-accounts.js';
+import {
+  LAMBDA_ENV,
+  LAMBDA_METRICS,
+  type MemberAccountsValue,
+  TAG_CREDENTIALS_SENT,
+  TAG_MANAGED_BY,
+} from '../../src/contract.js';
 import { credentialEventPattern } from './credential-event-pattern.js';
 import { userArnPattern } from './iam-arns.js';
+import {
+  ANY_ACCOUNT_ID,
+  environmentBytes,
+  GENERATED_NAME_MAX,
+  LAMBDA_ENVIRONMENT_MAX_BYTES,
+  LambdaEnvironmentError,
+  LONGEST_PARTITION,
+} from './lambda-environment.js';
 import type { Settings } from './settings.js';
 
 export interface CredentialPipelineProps {
@@ -31,8 +49,22 @@ export interface CredentialPipelineProps {
   readonly senderIdentityArn: string;
   /** The SES configuration set (TLS required) every send names. */
   readonly configurationSet: { readonly name: string; readonly arn: string };
-  /** The apply role: the Lambda acts only on events of its sessions (LAMBDA_ENV.applyRoleArn). */
+  /**
+   * The apply role: the Lambda acts only on events of its sessions (LAMBDA_ENV.applyRoleArn). A
+   * role CloudFormation names, at the root path, when it is a token (its ARN's longest length).
+   */
   readonly applyRoleArn: string;
+  /**
+   * Many accounts: the bus the member accounts forward their IAM events to. Default: the
+   * account's default bus, where its own CloudTrail events arrive.
+   */
+  readonly eventBus?: events.IEventBus;
+  /**
+   * Many accounts: the accounts whose events the Lambda answers (MEMBER_ACCOUNTS). The rule then
+   * takes events of these accounts only, and the Lambda's role may only assume each member's
+   * credentials role, whose ARN it derives as the Lambda does (resolveMemberAccount).
+   */
+  readonly memberAccounts?: MemberAccountsValue;
 }
 
 /** CloudWatch keeps the Lambda's log lines (no secrets: the logger refuses them) this long. */
@@ -62,7 +94,12 @@ export class CredentialPipeline extends Construct {
     // Named up front: the key policy must name the rule and the topics, and they refer to the key.
     const name = Names.uniqueResourceName(this, { maxLength: 56 });
     const ruleName = `${name}-events`;
-    const ruleArn = stack.formatArn({ service: 'events', resource: 'rule', resourceName: ruleName });
+    // A rule on another bus than the default one has the bus's name in its ARN.
+    const ruleArn = stack.formatArn({
+      service: 'events',
+      resource: 'rule',
+      resourceName: props.eventBus === undefined ? ruleName : `${props.eventBus.eventBusName}/${ruleName}`,
+    });
     const topicName = `${name}-events`;
     const topicArn = topicArnOf(stack, topicName);
     const alarmTopicName = `${name}-alarms`;
@@ -102,19 +139,53 @@ export class CredentialPipeline extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    const members = props.memberAccounts;
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'iam-gitops credential Lambda: login profiles and the credentials email for managed users',
+      description:
+        members === undefined
+          ? 'iam-gitops credential Lambda: login profiles and the credentials email for managed users'
+          : "iam-gitops central credential Lambda: the credentials email, and the members' credentials roles",
     });
-    for (const statement of lambdaStatements(stack, settings, {
+    const resources: LambdaResources = {
       senderIdentityArn: props.senderIdentityArn,
       configurationSetArn: props.configurationSet.arn,
       logGroupArn: this.logGroup.logGroupArn,
-    })) {
+    };
+    for (const statement of members === undefined
+      ? lambdaStatements(stack, settings, resources)
+      : centralLambdaStatements(stack, settings, resources, members)) {
       this.role.addToPolicy(statement);
     }
 
     const recipientDomains = settings.guardrails.recipientDomains;
+    const environment: Record<string, string> = {
+      [LAMBDA_ENV.sender]: settings.sender.from,
+      [LAMBDA_ENV.managedPath]: settings.iamPath,
+      [LAMBDA_ENV.topicArn]: this.topic.topicArn,
+      [LAMBDA_ENV.applyRoleArn]: props.applyRoleArn,
+      [LAMBDA_ENV.configurationSet]: props.configurationSet.name,
+      ...(recipientDomains === undefined
+        ? {}
+        : { [LAMBDA_ENV.recipientDomains]: recipientDomains.join(',') }),
+      ...(settings.emailDomain === undefined ? {} : { [LAMBDA_ENV.emailDomain]: settings.emailDomain }),
+      ...(settings.signInUrl === undefined ? {} : { [LAMBDA_ENV.signInUrl]: settings.signInUrl }),
+      ...(members === undefined ? {} : { [LAMBDA_ENV.memberAccounts]: JSON.stringify(members) }),
+      // Stack traces point into lambda/src, not the minified bundle.
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    assertEnvironmentFits(
+      environment,
+      {
+        [LAMBDA_ENV.topicArn]: `arn:${LONGEST_PARTITION}:sns:${stack.region}:${ANY_ACCOUNT_ID}:${topicName}`
+          .length,
+        [LAMBDA_ENV.applyRoleArn]:
+          `arn:${LONGEST_PARTITION}:iam::${ANY_ACCOUNT_ID}:role/`.length + GENERATED_NAME_MAX,
+        [LAMBDA_ENV.configurationSet]: GENERATED_NAME_MAX,
+      },
+      members,
+      settings.configFile,
+    );
     this.function = new lambda.Function(this, 'Function', {
       description: 'iam-gitops: creates the console password of a new managed user and emails it (SES)',
       code: props.code,
@@ -126,20 +197,7 @@ export class CredentialPipeline extends Construct {
       timeout: Duration.minutes(1),
       role: this.role,
       logGroup: this.logGroup,
-      environment: {
-        [LAMBDA_ENV.sender]: settings.sender.from,
-        [LAMBDA_ENV.managedPath]: settings.iamPath,
-        [LAMBDA_ENV.topicArn]: this.topic.topicArn,
-        [LAMBDA_ENV.applyRoleArn]: props.applyRoleArn,
-        [LAMBDA_ENV.configurationSet]: props.configurationSet.name,
-        ...(recipientDomains === undefined
-          ? {}
-          : { [LAMBDA_ENV.recipientDomains]: recipientDomains.join(',') }),
-        ...(settings.emailDomain === undefined ? {} : { [LAMBDA_ENV.emailDomain]: settings.emailDomain }),
-        ...(settings.signInUrl === undefined ? {} : { [LAMBDA_ENV.signInUrl]: settings.signInUrl }),
-        // Stack traces point into lambda/src, not the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      environment,
       // SNS invokes asynchronously: Lambda retries a failed invocation twice, then hands the event
       // (with the error) to the queue.
       retryAttempts: 2,
@@ -156,7 +214,10 @@ export class CredentialPipeline extends Construct {
     this.rule = new events.Rule(this, 'Rule', {
       ruleName,
       description: `iam-gitops: CreateUser under ${settings.iamPath} and TagUser requesting credentials`,
+      ...(props.eventBus === undefined ? {} : { eventBus: props.eventBus }),
       eventPattern: {
+        // On the hub's bus, the listed members' events only (the bus policy admits no one else).
+        ...(members === undefined ? {} : { account: Object.keys(members) }),
         source: [...pattern.source],
         detailType: [...pattern['detail-type']],
         detail: structuredClone(pattern.detail) as Record<string, unknown>,
@@ -414,10 +475,59 @@ export function lambdaStatements(
   return [
     ...lambdaIamStatements(stack, settings),
     ...lambdaSendStatements(stack, settings, resources),
-    new iam.PolicyStatement({
-      sid: 'WriteOwnLogs',
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [resources.logGroupArn],
-    }),
+    writeOwnLogs(resources.logGroupArn),
   ];
+}
+
+/**
+ * The central Lambda's role (many accounts): no IAM right of its own; each member's IAM only
+ * through that member's credentials role (which holds lambdaIamStatements there); SES and logs
+ * as in one account.
+ */
+export function centralLambdaStatements(
+  stack: Stack,
+  settings: Settings,
+  resources: LambdaResources,
+  members: MemberAccountsValue,
+): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'AssumeMemberCredentialsRoles',
+      actions: ['sts:AssumeRole'],
+      resources: Object.entries(members).map(
+        ([id, entry]) => resolveMemberAccount(stack.partition, id, entry).credentialsRoleArn,
+      ),
+    }),
+    ...lambdaSendStatements(stack, settings, resources),
+    writeOwnLogs(resources.logGroupArn),
+  ];
+}
+
+function writeOwnLogs(logGroupArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'WriteOwnLogs',
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: [logGroupArn],
+  });
+}
+
+/**
+ * Refuses (at synth) an environment Lambda would refuse at deploy. MEMBER_ACCOUNTS is what grows:
+ * about 20 bytes an account, plus its name.
+ */
+function assertEnvironmentFits(
+  environment: Readonly<Record<string, string>>,
+  longest: Readonly<Record<string, number>>,
+  members: MemberAccountsValue | undefined,
+  configFile: string,
+): void {
+  const bytes = environmentBytes(environment, longest);
+  if (bytes <= LAMBDA_ENVIRONMENT_MAX_BYTES) return;
+  const remedy =
+    members === undefined
+      ? 'shorten the longest settings (recipient domains, sign-in URL, sender)'
+      : `${LAMBDA_ENV.memberAccounts} takes ${Buffer.byteLength(environment[LAMBDA_ENV.memberAccounts] ?? '', 'utf8')} of them for ${Object.keys(members).length} accounts: shorten the account names in accounts: of ${configFile} (each name travels in it), or split the accounts between two hubs (docs/organizations.md, "Limits")`;
+  throw new LambdaEnvironmentError(
+    `the credential Lambda's environment would be ${bytes} bytes, more than the ${LAMBDA_ENVIRONMENT_MAX_BYTES} Lambda allows; ${remedy}`,
+  );
 }

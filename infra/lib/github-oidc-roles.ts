@@ -40,6 +40,14 @@ export function subjects(
 
 export interface GithubOidcRolesProps {
   readonly settings: Settings;
+  /**
+   * What each role may do. Default: IAM in this account (planStatements, applyStatements). The hub
+   * of many accounts (infra/lib/organization) gives them only sts:AssumeRole into the members.
+   */
+  readonly statements?: {
+    readonly plan: readonly iam.PolicyStatement[];
+    readonly apply: readonly iam.PolicyStatement[];
+  };
 }
 
 export class GithubOidcRoles extends Construct {
@@ -74,8 +82,12 @@ export class GithubOidcRoles extends Construct {
       'apply (writes managed users)',
     );
 
-    for (const statement of planStatements(stack, settings)) this.planRole.addToPolicy(statement);
-    for (const statement of applyStatements(stack, settings)) this.applyRole.addToPolicy(statement);
+    const statements = props.statements ?? {
+      plan: planStatements(stack, settings),
+      apply: applyStatements(stack, settings),
+    };
+    for (const statement of statements.plan) this.planRole.addToPolicy(statement);
+    for (const statement of statements.apply) this.applyRole.addToPolicy(statement);
   }
 
   private githubRole(id: string, settings: Settings, contexts: SubjectContext[], what: string): iam.Role {

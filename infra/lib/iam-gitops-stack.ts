@@ -24,6 +24,20 @@ export class RegionError extends Error {
   override readonly name = 'RegionError';
 }
 
+/**
+ * Refuses before anything is made: in another region the rule would never see an IAM event and
+ * the deploy would look fine while no email is ever sent. The hub of many accounts checks it too.
+ */
+export function assertRequiredRegion(stack: Stack, id: string): void {
+  if (Token.isUnresolved(stack.region) || stack.region !== REQUIRED_REGION) {
+    const where = Token.isUnresolved(stack.region) ? 'no region (environment-agnostic)' : stack.region;
+    throw new RegionError(
+      `${id} must be deployed to ${REQUIRED_REGION}, got ${where}: IAM's CloudTrail events reach EventBridge in ${REQUIRED_REGION} only. ` +
+        `Set env: { region: '${REQUIRED_REGION}' }; to run the pipeline elsewhere, forward the events from a ${REQUIRED_REGION} rule (docs/infrastructure.md, "Other regions").`,
+    );
+  }
+}
+
 export class IamGitopsStack extends Stack {
   readonly pipeline: CredentialPipeline;
   readonly roles: GithubOidcRoles;
@@ -31,15 +45,7 @@ export class IamGitopsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: IamGitopsStackProps) {
     super(scope, id, props);
-    // Refuse before making anything: in another region the rule would never see an IAM event and
-    // the deploy would look fine while no email is ever sent.
-    if (Token.isUnresolved(this.region) || this.region !== REQUIRED_REGION) {
-      const where = Token.isUnresolved(this.region) ? 'no region (environment-agnostic)' : this.region;
-      throw new RegionError(
-        `${id} must be deployed to ${REQUIRED_REGION}, got ${where}: IAM's CloudTrail events reach EventBridge in ${REQUIRED_REGION} only. ` +
-          `Set env: { region: '${REQUIRED_REGION}' }; to run the pipeline elsewhere, forward the events from a ${REQUIRED_REGION} rule (docs/infrastructure.md, "Other regions").`,
-      );
-    }
+    assertRequiredRegion(this, id);
     const { settings } = props;
 
     this.trail = settings.existingTrail ? undefined : new ManagementEventsTrail(this, 'ManagementEvents');

@@ -3,6 +3,7 @@
 // pattern comes from the shared rules (src/settings/fields.ts), so the roster, the CDK app and the
 // Lambda accept the same addresses, domains and ARNs.
 import { z } from 'zod';
+import { partitionOf, resolveMemberAccount } from '../../src/accounts/target-accounts.js';
 import { accountName } from '../../src/config/repo-config-schema.js';
 import { DEFAULT_IAM_PATH, LAMBDA_ENV, type MemberAccount } from '../../src/contract.js';
 import {
@@ -12,9 +13,8 @@ import {
   isEmailAddress,
   isIamPath,
   ROLE_ARN_PATTERN,
-  roleArn,
+  roleName,
 } from '../../src/settings/fields.js';
-import { accountIdFromArn } from './arn.js';
 
 export interface Config {
   /** The SES-verified address (optionally `Name <address>`) the email comes from. */
@@ -121,49 +121,46 @@ function checkRecipientDomains(value: string): readonly string[] {
   return domains;
 }
 
-const memberAccountsSchema = z
-  .array(
-    z
-      .object({
-        id: accountId,
-        name: accountName,
-        applyRoleArn: roleArn,
-        credentialsRoleArn: roleArn,
-      })
-      .strict()
-      // Both roles live in the member account; a role elsewhere would act for the wrong account.
-      .refine((member) => accountIdFromArn(member.applyRoleArn) === member.id, {
-        message: "must be a role of the account's own id",
-        path: ['applyRoleArn'],
-      })
-      .refine((member) => accountIdFromArn(member.credentialsRoleArn) === member.id, {
-        message: "must be a role of the account's own id",
-        path: ['credentialsRoleArn'],
-      }),
-  )
-  .min(1, 'list at least one account, or leave the variable unset')
-  .refine((members) => new Set(members.map((member) => member.id)).size === members.length, {
-    message: 'must not list an account id twice',
-  });
+/** One MEMBER_ACCOUNTS value: the account's name, or its name and the role names that differ. */
+const memberAccountEntrySchema = z.union([
+  accountName,
+  z
+    .object({ name: accountName, applyRole: roleName.optional(), credentialsRole: roleName.optional() })
+    .strict(),
+]);
 
-function checkMemberAccounts(value: string): readonly MemberAccount[] {
+// Keyed by account id, so each role is derived in its own account: no entry can point elsewhere.
+const memberAccountsSchema = z
+  .record(accountId, memberAccountEntrySchema)
+  .refine(
+    (members) => Object.keys(members).length > 0,
+    'list at least one account, or leave the variable unset',
+  )
+  // Names are the keys of `accounts:` in iam-gitops.yaml: an email must not name two accounts alike.
+  .refine((members) => {
+    const names = Object.values(members).map((entry) => (typeof entry === 'string' ? entry : entry.name));
+    return new Set(names).size === names.length;
+  }, 'must not name two accounts alike');
+
+const MEMBER_ACCOUNTS_FORMAT =
+  'JSON of account id -> name, or -> {name, applyRole?, credentialsRole?} ({"111111111111":"prod"})';
+
+/** The member accounts with their role ARNs, derived in `partition` (the Lambda's own). */
+function checkMemberAccounts(value: string, partition: string): readonly MemberAccount[] {
   let json: unknown;
   try {
     json = JSON.parse(value);
   } catch {
-    throw invalid(LAMBDA_ENV.memberAccounts, 'a JSON array of {id, name, applyRoleArn, credentialsRoleArn}');
+    throw invalid(LAMBDA_ENV.memberAccounts, MEMBER_ACCOUNTS_FORMAT);
   }
   const parsed = memberAccountsSchema.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`,
     );
-    throw invalid(
-      LAMBDA_ENV.memberAccounts,
-      `a JSON array of {id, name, applyRoleArn, credentialsRoleArn} (${problems.join('; ')})`,
-    );
+    throw invalid(LAMBDA_ENV.memberAccounts, `${MEMBER_ACCOUNTS_FORMAT} (${problems.join('; ')})`);
   }
-  return parsed.data;
+  return Object.entries(parsed.data).map(([id, entry]) => resolveMemberAccount(partition, id, entry));
 }
 
 /** SES configuration set names: 1-64 letters, digits, _ and -. */
@@ -179,17 +176,23 @@ export function readConfig(env: Env): Config {
   const recipientDomains = optional(env, LAMBDA_ENV.recipientDomains);
   const memberAccounts = optional(env, LAMBDA_ENV.memberAccounts);
   const configurationSet = optional(env, LAMBDA_ENV.configurationSet);
+  const topicArn = checkTopicArn(
+    required(env, LAMBDA_ENV.topicArn, 'the SNS topic that delivers IAM events'),
+  );
   return {
     senderEmail: checkSender(required(env, LAMBDA_ENV.sender, 'the SES-verified sender address')),
     managedPath: checkPath(optional(env, LAMBDA_ENV.managedPath) ?? DEFAULT_IAM_PATH),
-    topicArn: checkTopicArn(required(env, LAMBDA_ENV.topicArn, 'the SNS topic that delivers IAM events')),
+    topicArn,
     applyRoleArn: checkRoleArn(
       required(env, LAMBDA_ENV.applyRoleArn, 'the apply role whose sessions alone are acted for'),
     ),
     ...(emailDomain === undefined ? {} : { emailDomain: checkDomain(emailDomain.replace(/^@/, '')) }),
     ...(signInUrl === undefined ? {} : { signInUrl: checkUrl(signInUrl) }),
     ...(recipientDomains === undefined ? {} : { recipientDomains: checkRecipientDomains(recipientDomains) }),
-    ...(memberAccounts === undefined ? {} : { memberAccounts: checkMemberAccounts(memberAccounts) }),
+    // The member roles live in the partition of the Lambda's own topic (a resource of its stack).
+    ...(memberAccounts === undefined
+      ? {}
+      : { memberAccounts: checkMemberAccounts(memberAccounts, partitionOf(topicArn)) }),
     ...(configurationSet === undefined ? {} : { configurationSet: checkConfigurationSet(configurationSet) }),
   };
 }

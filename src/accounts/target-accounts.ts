@@ -8,7 +8,7 @@ import {
   MEMBER_ROLE_PATH,
   type RepoConfig,
 } from '../config/repo-config-schema.js';
-import type { MemberAccount } from '../contract.js';
+import type { MemberAccount, MemberAccountEntry, MemberAccountsValue } from '../contract.js';
 
 /** One member account of a many-accounts run. */
 export interface TargetAccount {
@@ -55,7 +55,10 @@ export async function hubPartition(
   return partitionOf(Arn);
 }
 
-/** `arn:<partition>:iam::<accountId>:role/iam-gitops/<roleName>`: a role the StackSet puts in a member account. */
+/**
+ * `arn:<partition>:iam::<accountId>:role/iam-gitops/<roleName>`: a role the StackSet puts in a
+ * member account. The one rule for these ARNs: the action, the CDK app and the Lambda all call it.
+ */
 export function memberRoleArn(partition: string, accountId: string, roleName: string): string {
   return `arn:${partition}:iam::${accountId}:role${MEMBER_ROLE_PATH}${roleName}`;
 }
@@ -101,12 +104,47 @@ export function selectAccounts(
   return accounts.filter((account) => names.includes(account.name));
 }
 
-/** The central credential Lambda's view of the accounts (its MEMBER_ACCOUNTS variable). */
-export function memberAccounts(accounts: readonly TargetAccount[]): MemberAccount[] {
-  return accounts.map((account) => ({
-    id: account.id,
-    name: account.name,
-    applyRoleArn: account.applyRoleArn,
-    credentialsRoleArn: account.credentialsRoleArn,
-  }));
+/**
+ * The central credential Lambda's MEMBER_ACCOUNTS: account id -> name, with the apply and
+ * credentials role names only where they are not the defaults. No ARNs: the Lambda derives them
+ * (resolveMemberAccount), which keeps an account to about 20 bytes plus its name.
+ */
+export function memberAccounts(accounts: AccountsConfig): MemberAccountsValue {
+  const value: Record<string, MemberAccountEntry> = {};
+  for (const [name, entry] of Object.entries(accounts)) {
+    const applyRole = entry.applyRole === DEFAULT_MEMBER_ROLES.applyRole ? undefined : entry.applyRole;
+    const credentialsRole =
+      entry.credentialsRole === DEFAULT_MEMBER_ROLES.credentialsRole ? undefined : entry.credentialsRole;
+    value[entry.id] =
+      applyRole === undefined && credentialsRole === undefined
+        ? name
+        : {
+            name,
+            ...(applyRole === undefined ? {} : { applyRole }),
+            ...(credentialsRole === undefined ? {} : { credentialsRole }),
+          };
+  }
+  return value;
+}
+
+/**
+ * One MEMBER_ACCOUNTS entry as the Lambda acts on it: the role ARNs in `partition` (the Lambda's
+ * own), by the same rule as every other member role ARN (memberRoleArn).
+ */
+export function resolveMemberAccount(
+  partition: string,
+  id: string,
+  entry: MemberAccountEntry,
+): MemberAccount {
+  const named = typeof entry === 'string' ? { name: entry } : entry;
+  return {
+    id,
+    name: named.name,
+    applyRoleArn: memberRoleArn(partition, id, named.applyRole ?? DEFAULT_MEMBER_ROLES.applyRole),
+    credentialsRoleArn: memberRoleArn(
+      partition,
+      id,
+      named.credentialsRole ?? DEFAULT_MEMBER_ROLES.credentialsRole,
+    ),
+  };
 }

@@ -1,14 +1,30 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CredentialPipeline } from '../../infra/lib/credential-pipeline.js';
+import { LAMBDA_ENVIRONMENT_MAX_BYTES, LambdaEnvironmentError } from '../../infra/lib/lambda-environment.js';
 import {
   LAMBDA_ENV,
   LAMBDA_METRICS,
+  type MemberAccountsValue,
   TAG_CREDENTIALS_SENT,
   TAG_EMAIL,
   TAG_MANAGED_BY,
 } from '../../src/contract.js';
 import { type Decision, decideIdentity, type SimulatedRequest } from './support/iam-simulator.js';
-import { logicalId, SYNTH_TIMEOUT, type Synthesized, synth, type TestContext } from './support/synth.js';
+import {
+  logicalId,
+  SYNTH_TIMEOUT,
+  type Synthesized,
+  settingsFrom,
+  synth,
+  type TestContext,
+  withApp,
+} from './support/synth.js';
 import { type PolicyDocument, rolePolicies, TEST_ENVIRONMENT } from './support/template-policies.js';
 
 const ACCOUNT = TEST_ENVIRONMENT.accountId;
@@ -351,3 +367,95 @@ describe('CredentialPipeline', { timeout: SYNTH_TIMEOUT }, () => {
     });
   });
 });
+
+// Many accounts: MEMBER_ACCOUNTS grows with the accounts, and Lambda refuses a function whose
+// environment exceeds 4 KB only at deploy time. The pipeline refuses it at synth, counting the
+// values CloudFormation fills in at their longest.
+describe('CredentialPipeline with member accounts: the environment within 4 KB', {
+  timeout: SYNTH_TIMEOUT,
+}, () => {
+  const settings = settingsFrom();
+
+  /** A hub-like pipeline (deploy-time apply role ARN and configuration set) for `members`. */
+  function pipelineFor(members: MemberAccountsValue): Record<string, unknown> {
+    return withApp((app) => {
+      const stack = new Stack(app, 'Hub', { env: { region: 'us-east-1' } });
+      const configurationSet = new ses.ConfigurationSet(stack, 'Set');
+      const pipeline = new CredentialPipeline(stack, 'Credentials', {
+        settings,
+        code: lambda.Code.fromInline('export const handler = async () => undefined;'),
+        senderIdentityArn: 'arn:aws:ses:us-east-1:111122223333:identity/iam@example.com',
+        configurationSet: {
+          name: configurationSet.configurationSetName,
+          arn: 'arn:aws:ses:us-east-1:111122223333:configuration-set/x',
+        },
+        applyRoleArn: new iam.Role(stack, 'Apply', { assumedBy: new iam.AccountRootPrincipal() }).roleArn,
+        eventBus: new events.EventBus(stack, 'Bus') as events.IEventBus,
+        memberAccounts: members,
+      });
+      return stack.resolve((pipeline.function.node.defaultChild as lambda.CfnFunction).environment) as Record<
+        string,
+        unknown
+      >;
+    });
+  }
+  /** `count` accounts named account-0000, account-0001, ... (12 letters), then `last` if given. */
+  const accounts = (count: number, last?: string): MemberAccountsValue => ({
+    ...Object.fromEntries(
+      Array.from({ length: count }, (_, index) => [
+        String(100_000_000_000 + index),
+        `account-${String(index).padStart(4, '0')}`,
+      ]),
+    ),
+    ...(last === undefined ? {} : { '999999999999': last }),
+  });
+  const refusal = (members: MemberAccountsValue): string => {
+    try {
+      pipelineFor(members);
+    } catch (error) {
+      expect(error).toBeInstanceOf(LambdaEnvironmentError);
+      return (error as Error).message;
+    }
+    throw new Error('the pipeline was not refused');
+  };
+  const bytesIn = (message: string) => Number(/would be (\d+) bytes/.exec(message)?.[1]);
+
+  it('holds a hundred accounts with 12-letter names', () => {
+    const environment = pipelineFor(accounts(100)) as { variables: Record<string, string> };
+
+    expect(Object.keys(JSON.parse(environment.variables[LAMBDA_ENV.memberAccounts] ?? '{}'))).toHaveLength(
+      100,
+    );
+  });
+
+  it(`refuses the first byte over ${LAMBDA_ENVIRONMENT_MAX_BYTES}, and takes exactly ${LAMBDA_ENVIRONMENT_MAX_BYTES}`, () => {
+    // Grow to the first count that no longer fits with a 64-letter last name, then shorten that name
+    // to land exactly on the limit and one byte over it.
+    const longName = 'x'.repeat(64);
+    let count = 100;
+    while (!threw(() => pipelineFor(accounts(count, longName)))) count += 1;
+    const over = bytesIn(refusal(accounts(count, longName))) - LAMBDA_ENVIRONMENT_MAX_BYTES;
+    expect(over).toBeGreaterThan(0);
+    expect(over).toBeLessThan(64);
+
+    const atLimit = accounts(count, 'x'.repeat(64 - over));
+    const oneOver = accounts(count, 'x'.repeat(64 - over + 1));
+
+    expect(() => pipelineFor(atLimit)).not.toThrow();
+    expect(refusal(oneOver)).toBe(
+      `the credential Lambda's environment would be ${LAMBDA_ENVIRONMENT_MAX_BYTES + 1} bytes, more than the ${LAMBDA_ENVIRONMENT_MAX_BYTES} Lambda allows; ` +
+        `${LAMBDA_ENV.memberAccounts} takes ${JSON.stringify(oneOver).length} of them for ${count + 1} accounts: ` +
+        'shorten the account names in accounts: of guarded.yaml (each name travels in it), or split the accounts between two hubs (docs/organizations.md, "Limits")',
+    );
+  });
+});
+
+function threw(act: () => unknown): boolean {
+  try {
+    act();
+    return false;
+  } catch (error) {
+    if (error instanceof LambdaEnvironmentError) return true;
+    throw error;
+  }
+}

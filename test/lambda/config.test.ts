@@ -16,6 +16,8 @@ const prod: MemberAccount = {
   applyRoleArn: 'arn:aws:iam::444455556666:role/iam-gitops/iam-gitops-apply',
   credentialsRoleArn: 'arn:aws:iam::444455556666:role/iam-gitops/iam-gitops-credentials',
 };
+/** MEMBER_ACCOUNTS as the infrastructure writes it for prod (default role names) alone. */
+const PROD_ONLY = '{"444455556666":"prod"}';
 
 describe('readConfig', () => {
   it('reads the required variables and defaults the path', () => {
@@ -35,7 +37,7 @@ describe('readConfig', () => {
       [LAMBDA_ENV.emailDomain]: '@corp.example',
       [LAMBDA_ENV.signInUrl]: 'https://corp.awsapps.com/start',
       [LAMBDA_ENV.recipientDomains]: 'example.com, corp.example',
-      [LAMBDA_ENV.memberAccounts]: JSON.stringify([prod]),
+      [LAMBDA_ENV.memberAccounts]: PROD_ONLY,
       [LAMBDA_ENV.configurationSet]: 'iam-gitops-tls',
     });
 
@@ -93,19 +95,76 @@ describe('readConfig', () => {
     [LAMBDA_ENV.memberAccounts, 'prod'],
     [LAMBDA_ENV.memberAccounts, '{}'],
     [LAMBDA_ENV.memberAccounts, '[]'],
-    [LAMBDA_ENV.memberAccounts, JSON.stringify([{ ...prod, id: '4444' }])],
-    [LAMBDA_ENV.memberAccounts, JSON.stringify([{ ...prod, name: 'prod account' }])],
-    [LAMBDA_ENV.memberAccounts, JSON.stringify([{ ...prod, extra: true }])],
-    [LAMBDA_ENV.memberAccounts, JSON.stringify([prod, prod])],
+    // The format before it was made compact (an array of ARNs) is refused, not half read.
+    [LAMBDA_ENV.memberAccounts, JSON.stringify([prod])],
+    [LAMBDA_ENV.memberAccounts, '{"4444":"prod"}'],
+    [LAMBDA_ENV.memberAccounts, '{"444455556666":"prod account"}'],
+    [LAMBDA_ENV.memberAccounts, '{"444455556666":{"name":"prod","extra":true}}'],
+    [LAMBDA_ENV.memberAccounts, '{"444455556666":{"applyRole":"custom-apply"}}'],
+    [LAMBDA_ENV.memberAccounts, '{"444455556666":{"name":"prod","applyRole":"a/b"}}'],
+    [LAMBDA_ENV.memberAccounts, '{"444455556666":"prod","777788889999":"prod"}'],
   ])('fails naming %s when it is %j', (name, value) => {
     expect(() => readConfig({ ...required, [name]: value })).toThrow(`environment variable ${name} must be`);
   });
 
-  it("names the member and the field that is wrong, and refuses roles outside the member's account", () => {
-    const stray = { ...prod, credentialsRoleArn: 'arn:aws:iam::777788889999:role/iam-gitops-credentials' };
+  it('names the member and the field that is wrong', () => {
+    expect(() =>
+      readConfig({
+        ...required,
+        [LAMBDA_ENV.memberAccounts]: '{"444455556666":{"name":"prod","credentialsRole":""}}',
+      }),
+    ).toThrow('(444455556666.credentialsRole: must be an IAM role name)');
+  });
+});
 
-    expect(() => readConfig({ ...required, [LAMBDA_ENV.memberAccounts]: JSON.stringify([stray]) })).toThrow(
-      "(0.credentialsRoleArn: must be a role of the account's own id)",
+describe('readConfig, MEMBER_ACCOUNTS', () => {
+  const members = (value: string, topicArn = TOPIC) =>
+    readConfig({ ...required, [LAMBDA_ENV.topicArn]: topicArn, [LAMBDA_ENV.memberAccounts]: value })
+      .memberAccounts;
+
+  it("derives each member's role ARNs in its own account, the defaults unless named, in the given order", () => {
+    expect(
+      members(
+        '{"444455556666":"prod","777788889999":{"name":"legacy","applyRole":"legacy-apply","credentialsRole":"legacy-credentials"},"012345678901":{"name":"dev","credentialsRole":"dev-credentials"}}',
+      ),
+    ).toEqual([
+      prod,
+      {
+        id: '777788889999',
+        name: 'legacy',
+        applyRoleArn: 'arn:aws:iam::777788889999:role/iam-gitops/legacy-apply',
+        credentialsRoleArn: 'arn:aws:iam::777788889999:role/iam-gitops/legacy-credentials',
+      },
+      {
+        id: '012345678901',
+        name: 'dev',
+        applyRoleArn: 'arn:aws:iam::012345678901:role/iam-gitops/iam-gitops-apply',
+        credentialsRoleArn: 'arn:aws:iam::012345678901:role/iam-gitops/dev-credentials',
+      },
+    ]);
+  });
+
+  it("derives them in the partition of the Lambda's own topic", () => {
+    expect(
+      members(PROD_ONLY, 'arn:aws-us-gov:sns:us-gov-west-1:111122223333:iam-gitops-credentials'),
+    ).toEqual([
+      {
+        ...prod,
+        applyRoleArn: 'arn:aws-us-gov:iam::444455556666:role/iam-gitops/iam-gitops-apply',
+        credentialsRoleArn: 'arn:aws-us-gov:iam::444455556666:role/iam-gitops/iam-gitops-credentials',
+      },
+    ]);
+  });
+
+  it('reads a hundred accounts in well under the 4 KB Lambda allows for the whole environment', () => {
+    const value = JSON.stringify(
+      Object.fromEntries(
+        Array.from({ length: 100 }, (_, index) => [String(100_000_000_000 + index), `account-${index}`]),
+      ),
     );
+
+    expect(members(value)).toHaveLength(100);
+    // 100 quoted ids (14) and colons, names of 9 or 10 letters quoted, 99 commas, the braces.
+    expect(Buffer.byteLength(value)).toBe(100 * 15 + (10 * 11 + 90 * 12) + 99 + 2);
   });
 });

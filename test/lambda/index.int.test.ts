@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { resolveMemberAccount } from '../../src/accounts/target-accounts.js';
 import {
   LAMBDA_ENV,
   LAMBDA_METRICS,
@@ -153,7 +154,7 @@ describe('handler, the central Lambda (MEMBER_ACCOUNTS)', () => {
     // Between the Lambda and moto: remembers the credentials STS hands out, and who signed what.
     recorder = await startCredentialRecorder(moto.endpoint);
     const lambda = await deployIn(hub, {
-      [LAMBDA_ENV.memberAccounts]: JSON.stringify(members),
+      [LAMBDA_ENV.memberAccounts]: JSON.stringify(Object.fromEntries(members.map((m) => [m.id, m.name]))),
       AWS_ENDPOINT_URL: recorder.endpoint,
     });
     /** The event as the member's rule forwards it to the hub's bus: the member's account, its apply role. */
@@ -236,19 +237,16 @@ describe('handler, the central Lambda (MEMBER_ACCOUNTS)', () => {
   it('answers a re-send in one member account, and refuses one for a value no longer requested', async () => {
     const [hub, prod] = await Promise.all([freshAccount(moto.endpoint), freshAccount(moto.endpoint)]);
     if (hub === undefined || prod === undefined) throw new Error('no accounts');
-    const prodMember: MemberAccount = {
-      id: prod.accountId,
-      name: 'prod',
-      applyRoleArn: applyRoleIn(prod.accountId),
-      credentialsRoleArn: `arn:aws:iam::${prod.accountId}:role/iam-gitops/iam-gitops-credentials`,
-    };
+    const prodMember = resolveMemberAccount('aws', prod.accountId, 'prod');
     const alice = newHireName();
     await createManagedUser(prod, alice);
     const requested = '2025-04-02T09:15:31Z run 7';
     await new IAMClient(prod.clientConfig).send(
       new TagUserCommand({ UserName: alice, Tags: [{ Key: TAG_CREDENTIALS_REQUESTED, Value: requested }] }),
     );
-    const lambda = await deployIn(hub, { [LAMBDA_ENV.memberAccounts]: JSON.stringify([prodMember]) });
+    const lambda = await deployIn(hub, {
+      [LAMBDA_ENV.memberAccounts]: JSON.stringify({ [prodMember.id]: 'prod' }),
+    });
     const resend = (requestedValue: string) =>
       addressed('tag-user-credentials-requested', {
         accountId: prod.accountId,
@@ -256,6 +254,7 @@ describe('handler, the central Lambda (MEMBER_ACCOUNTS)', () => {
         userName: alice,
         eventId: randomUUID(),
         requestedValue,
+        issuerArn: prodMember.applyRoleArn,
       });
 
     const stale = await lambda.invoke(resend('2025-04-01T00:00:00Z run 6'));

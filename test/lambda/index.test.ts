@@ -12,6 +12,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { resolveMemberAccount } from '../../src/accounts/target-accounts.js';
 import { LAMBDA_ENV, LAMBDA_METRICS, TAG_CONSOLE, TAG_MANAGED_BY } from '../../src/contract.js';
 import { VERSION } from '../../src/version.js';
 import { captureOutput, metricSums } from './support/capture.js';
@@ -199,13 +200,8 @@ describe('handler', () => {
   });
 
   it('acts in a member account through its credentials role when MEMBER_ACCOUNTS lists it', async () => {
-    const prod = {
-      id: '444455556666',
-      name: 'prod',
-      applyRoleArn: applyRoleIn('444455556666'),
-      credentialsRoleArn: 'arn:aws:iam::444455556666:role/iam-gitops/iam-gitops-credentials',
-    };
-    vi.stubEnv(LAMBDA_ENV.memberAccounts, JSON.stringify([prod]));
+    const prod = resolveMemberAccount('aws', '444455556666', 'prod');
+    vi.stubEnv(LAMBDA_ENV.memberAccounts, JSON.stringify({ [prod.id]: prod.name }));
     givenAccount(prod.id);
     stsMock.on(AssumeRoleCommand).resolves({
       Credentials: {
@@ -218,7 +214,10 @@ describe('handler', () => {
     captureOutput();
     const { handler } = await import('../../lambda/src/index.js');
 
-    const reports = await handler(addressed('create-user', { accountId: prod.id }), context('request-1'));
+    const reports = await handler(
+      addressed('create-user', { accountId: prod.id, issuerArn: prod.applyRoleArn }),
+      context('request-1'),
+    );
 
     expect(reports).toMatchObject([{ outcome: 'sent', account: prod.id }]);
     const member = iamMock.send.thisValues[0] as IAMClient;

@@ -31,6 +31,8 @@ export interface SimulatedRequest {
   readonly resource: string;
   /** The request context IAM would build for the call (multi-valued keys as arrays). */
   readonly context?: Readonly<Record<string, string | string[]>>;
+  /** The account the resource lives in (a member account, the hub); default the test account. */
+  readonly resourceAccount?: string;
 }
 
 /** A session of a role in the test account, the principal of identity-policy requests. */
@@ -45,7 +47,10 @@ function simulation(
     request: {
       principal: request.principal,
       action: request.action,
-      resource: { resource: request.resource, accountId: TEST_ENVIRONMENT.accountId },
+      resource: {
+        resource: request.resource,
+        accountId: request.resourceAccount ?? TEST_ENVIRONMENT.accountId,
+      },
       contextVariables: { ...(request.context ?? {}) },
     },
     identityPolicies: identityPolicies.map((policy, index) => ({ name: `identity-${index}`, policy })),
@@ -115,6 +120,21 @@ export async function decideKeyPolicy(
   return runUnsafeSimulation(simulation(request, [], validated), {});
 }
 
+/**
+ * sts:AssumeRole of a role whose trust policy is `trust`, by `request.principal` (a role session)
+ * with `identityPolicies`: across accounts, both must allow it. Decided by the validating engine.
+ */
+export function decideAssumeRole(
+  trust: PolicyDocument,
+  request: Omit<SimulatedRequest, 'action'>,
+  identityPolicies: readonly PolicyDocument[] = [],
+): Promise<Decision> {
+  const validated = createValidatedPolicy(trust, validateTrustPolicy, { name: 'trust-policy' });
+  if (validated.errors.length > 0)
+    throw new Error(`invalid trust policy: ${JSON.stringify(validated.errors)}`);
+  return run(simulation({ ...request, action: 'sts:AssumeRole' }, identityPolicies, validated));
+}
+
 /** sts:AssumeRoleWithWebIdentity of `roleArn` with a token whose claims are `context`. */
 export function decideTrust(
   trust: PolicyDocument,
@@ -122,6 +142,8 @@ export function decideTrust(
     readonly providerArn: string;
     readonly roleArn: string;
     readonly context: Record<string, string>;
+    /** The role's account (the hub), default the test account. */
+    readonly resourceAccount?: string;
   },
 ): Decision {
   const validated = createValidatedPolicy(trust, validateTrustPolicy, { name: 'trust-policy' });
@@ -134,6 +156,7 @@ export function decideTrust(
         action: 'sts:AssumeRoleWithWebIdentity',
         resource: request.roleArn,
         context: request.context,
+        ...(request.resourceAccount === undefined ? {} : { resourceAccount: request.resourceAccount }),
       },
       [],
       validated,

@@ -11,6 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IamGitopsStack } from '../../../infra/lib/iam-gitops-stack.js';
 import { readSettings, type SettingKey, type Settings } from '../../../infra/lib/settings.js';
 import { parseRepoConfig } from '../../../src/config/load-repo-config.js';
+import type { CfnTemplate } from './template-policies.js';
 
 /**
  * Synthesizing loads most of aws-cdk-lib: the first synth of a test file takes seconds on a busy
@@ -26,8 +27,8 @@ export const BASE_CONTEXT: TestContext = {
   senderEmail: 'iam@example.com',
 };
 
-/** The iam-gitops.yaml fixtures of test/infra/fixtures/config. */
-export type ConfigFixture = 'guarded' | 'open' | 'boundary-arn' | 'no-guardrails' | 'invalid';
+/** The iam-gitops.yaml fixtures of test/infra/fixtures/config (`accounts`: the guarded one, many accounts). */
+export type ConfigFixture = 'guarded' | 'open' | 'boundary-arn' | 'no-guardrails' | 'invalid' | 'accounts';
 
 export const CONFIG_FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'config');
 
@@ -88,8 +89,11 @@ export function resourcesOf(template: Template): Resources {
 }
 
 /** The logical id of the one resource of `type` whose id starts with `prefix`. */
-export function logicalId(template: Template, type: string, prefix: string): string {
-  const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
+export function logicalId(template: Template | CfnTemplate, type: string, prefix: string): string {
+  const resources = template instanceof Template ? resourcesOf(template) : template.Resources;
+  const ids = Object.entries(resources)
+    .filter(([id, resource]) => resource.Type === type && id.startsWith(prefix))
+    .map(([id]) => id);
   if (ids.length !== 1)
     throw new Error(`expected one ${type} named ${prefix}*, found ${ids.join(', ') || 'none'}`);
   return ids[0] as string;

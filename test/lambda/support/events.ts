@@ -38,6 +38,8 @@ export interface EventAddress {
   readonly path?: string;
   /** TagUser's credentials-requested value. */
   readonly requestedValue?: string;
+  /** The role whose session made the call (sessionIssuer.arn), when not the fixture's own. */
+  readonly issuerArn?: string;
 }
 
 /** `value` with every occurrence of account `from` inside its strings made `to`. */
@@ -70,7 +72,7 @@ export function withEventBridge(event: SNSEvent, change: (eventBridge: Json) => 
 
 export function addressed(name: EventFixture, address: EventAddress): SNSEvent {
   const fixture = loadEvent(name);
-  const { accountId, topicArn, userName, eventId, path, requestedValue } = address;
+  const { accountId, topicArn, userName, eventId, path, requestedValue, issuerArn } = address;
   const event = withEventBridge(fixture, (eventBridge) => {
     const detail = eventBridge.detail as Json;
     const request = detail.requestParameters as Json;
@@ -98,6 +100,9 @@ export function addressed(name: EventFixture, address: EventAddress): SNSEvent {
       if (user !== undefined) user.path = path;
     }
     if (eventId !== undefined) detail.eventID = eventId;
+    if (issuerArn !== undefined) {
+      ((detail.userIdentity as Json).sessionContext as { sessionIssuer: Json }).sessionIssuer.arn = issuerArn;
+    }
   });
   for (const record of event.Records) {
     if (topicArn !== undefined) {

@@ -5,6 +5,7 @@ import {
   memberAccounts,
   memberRoleArn,
   partitionOf,
+  resolveMemberAccount,
   roleArnFor,
   selectAccounts,
   targetAccounts,
@@ -151,14 +152,51 @@ describe('selectAccounts', () => {
 });
 
 describe('memberAccounts', () => {
-  it("gives the credential Lambda each account's apply and credentials roles", () => {
-    expect(memberAccounts(targetAccounts(ACCOUNTS, 'aws').slice(2))).toEqual([
-      {
-        id: '333333333333',
-        name: 'sandbox',
-        applyRoleArn: 'arn:aws:iam::333333333333:role/iam-gitops/iam-gitops-apply',
-        credentialsRoleArn: 'arn:aws:iam::333333333333:role/iam-gitops/custom-credentials',
-      },
+  it('names each account by id, with the apply and credentials role names only where they are not the defaults', () => {
+    expect(
+      memberAccounts({
+        ...ACCOUNTS,
+        explicit: {
+          id: '444444444444',
+          applyRole: 'iam-gitops-apply',
+          credentialsRole: 'iam-gitops-credentials',
+        },
+      }),
+    ).toEqual({
+      '111111111111': 'prod',
+      // The plan role is the hub's business, not the Lambda's.
+      '222222222222': { name: 'dev', applyRole: 'custom-apply' },
+      '333333333333': { name: 'sandbox', credentialsRole: 'custom-credentials' },
+      '444444444444': 'explicit',
+    });
+  });
+
+  it('keeps the order of accounts:', () => {
+    expect(Object.keys(memberAccounts({ b: { id: '999999999999' }, a: { id: '000000000001' } }))).toEqual([
+      '999999999999',
+      '000000000001',
     ]);
+  });
+});
+
+describe('resolveMemberAccount', () => {
+  it('derives the ARNs the action chains into, so the Lambda and the action agree', () => {
+    const targets = targetAccounts(ACCOUNTS, 'aws-cn');
+    const value = memberAccounts(ACCOUNTS);
+
+    expect(Object.entries(value).map(([id, entry]) => resolveMemberAccount('aws-cn', id, entry))).toEqual(
+      targets.map(({ id, name, applyRoleArn, credentialsRoleArn }) => ({
+        id,
+        name,
+        applyRoleArn,
+        credentialsRoleArn,
+      })),
+    );
+    expect(resolveMemberAccount('aws', '222222222222', { name: 'dev', applyRole: 'custom-apply' })).toEqual({
+      id: '222222222222',
+      name: 'dev',
+      applyRoleArn: 'arn:aws:iam::222222222222:role/iam-gitops/custom-apply',
+      credentialsRoleArn: 'arn:aws:iam::222222222222:role/iam-gitops/iam-gitops-credentials',
+    });
   });
 });
