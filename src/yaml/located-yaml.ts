@@ -4,7 +4,8 @@
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import type { z } from 'zod';
 import type { RosterIssue, SourcePosition } from '../roster/roster-issue.js';
-import { parseSimpleYaml } from './simple-yaml.js';
+import { LazyFieldPositions } from './lazy-field-positions.js';
+import { parseSimpleYaml, readSimpleYamlData } from './simple-yaml.js';
 
 /** Anchors and aliases have no use in a user file; a few are tolerated, an expansion bomb is not. */
 const MAX_ALIASES = 10;
@@ -124,15 +125,16 @@ export interface LocatedYamlOptions {
 export interface LocatedDocument {
   /** The file as plain data, when it is a well-formed map. */
   readonly data: Record<string, unknown> | undefined;
-  readonly positions: Map<string, SourcePosition>;
+  readonly positions: FieldPositions;
   /** Non-empty when the text is not one YAML map (syntax, several documents, a list, an alias bomb). */
   readonly issues: RosterIssue[];
 }
 
 /**
  * Parses `text` (named `file` in messages) against `schema`. Files in the plain shape roster files
- * have are read by `parseSimpleYaml`; anything else, and every error, by the `yaml` library. Both
- * give the same data and positions (a test compares them), so no caller can tell which one ran.
+ * have are read by the fast reader (`simple-yaml.ts`), whose positions are worked out only when
+ * something asks for one; anything else, and every error, by the `yaml` library. Both give the
+ * same data and positions (a test compares them), so no caller can tell which one ran.
  */
 export function parseLocatedYaml<S extends z.ZodType>(
   file: string,
@@ -140,10 +142,17 @@ export function parseLocatedYaml<S extends z.ZodType>(
   schema: S,
   options: LocatedYamlOptions,
 ): LocatedYaml<z.output<S>> {
-  const simple = parseSimpleYaml(text);
-  const { data, positions, issues }: LocatedDocument = simple
-    ? { ...simple, issues: [] }
-    : readWithLibrary(file, text, options);
+  const plain = readSimpleYamlData(text);
+  const { data, positions, issues }: LocatedDocument =
+    plain === undefined
+      ? readWithLibrary(file, text, options)
+      : {
+          data: plain,
+          positions: new LazyFieldPositions(
+            () => parseSimpleYaml(text)?.positions ?? readWithLibrary(file, text, options).positions,
+          ),
+          issues: [],
+        };
   if (data === undefined || issues.length > 0) return { value: undefined, data, positions, issues };
   const parsed = schema.safeParse(data, { reportInput: true });
   if (!parsed.success)

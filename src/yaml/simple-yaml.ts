@@ -143,14 +143,20 @@ function readKey(line: string, start: number): { readonly key: string; readonly 
   return { key, afterColon: colon + 1 };
 }
 
-/** Builds the data and positions while reading, in the order the library-based path records them. */
+/**
+ * Builds the data and, when given a map, the positions while reading, in the order the
+ * library-based path records them. Without a map no position (nor its key) is even computed:
+ * `this.positions?.set(...)` skips evaluating its arguments.
+ */
 class Reader {
-  readonly positions = new Map<string, SourcePosition>();
   private readonly lines: string[];
   /** Index of the next line to read. */
   private next = 0;
 
-  constructor(text: string) {
+  constructor(
+    text: string,
+    readonly positions: Map<string, SourcePosition> | undefined,
+  ) {
     this.lines = text.split('\n');
   }
 
@@ -176,7 +182,7 @@ class Reader {
       first = this.peek();
     }
     if (first === undefined || first.indent !== 0) return outside();
-    this.positions.set('', this.at(first.index, 0));
+    this.positions?.set('', this.at(first.index, 0));
     const data: Record<string, unknown> = {};
     for (let entry: typeof first | undefined = first; entry !== undefined; entry = this.peek()) {
       if (entry.indent !== 0) outside();
@@ -186,7 +192,7 @@ class Reader {
       this.next = entry.index + 1;
       const { key, afterColon } = readKey(line, 0);
       if (Object.hasOwn(data, key)) outside();
-      this.positions.set(`${key}#key`, this.at(entry.index, 0));
+      this.positions?.set(`${key}#key`, this.at(entry.index, 0));
       const valueStart = skipSpaces(line, afterColon);
       data[key] =
         valueStart === line.length || line[valueStart] === '#'
@@ -202,18 +208,18 @@ class Reader {
     if (first === '[') return this.flowList(path, index, line, start);
     if (first === '{') return this.flowMap(path, index, line, start);
     const scalar = readBlockScalar(line, start);
-    this.positions.set(path, this.at(index, scalar.column));
+    this.positions?.set(path, this.at(index, scalar.column));
     return scalar.value;
   }
 
   private flowList(path: string, index: number, line: string, open: number): unknown[] {
-    this.positions.set(path, this.at(index, open));
+    this.positions?.set(path, this.at(index, open));
     const items: unknown[] = [];
     let at = skipSpaces(line, open + 1);
     if (line[at] !== ']') {
       for (;;) {
         const item = readFlowScalar(line, at);
-        this.positions.set(`${path}.${items.length}`, this.at(index, item.column));
+        this.positions?.set(`${path}.${items.length}`, this.at(index, item.column));
         items.push(item.value);
         at = skipSpaces(line, item.end);
         if (line[at] === ']') break;
@@ -228,16 +234,16 @@ class Reader {
   }
 
   private flowMap(path: string, index: number, line: string, open: number): Record<string, unknown> {
-    this.positions.set(path, this.at(index, open));
+    this.positions?.set(path, this.at(index, open));
     const map: Record<string, unknown> = {};
     let at = skipSpaces(line, open + 1);
     if (line[at] !== '}') {
       for (;;) {
         const { key, afterColon } = readKey(line, at);
         if (line[afterColon] !== ' ' || Object.hasOwn(map, key)) outside();
-        this.positions.set(`${path}.${key}#key`, this.at(index, at));
+        this.positions?.set(`${path}.${key}#key`, this.at(index, at));
         const value = readFlowScalar(line, skipSpaces(line, afterColon));
-        this.positions.set(`${path}.${key}`, this.at(index, value.column));
+        this.positions?.set(`${path}.${key}`, this.at(index, value.column));
         map[key] = value.value;
         at = skipSpaces(line, value.end);
         if (line[at] === '}') break;
@@ -282,10 +288,10 @@ class Reader {
   private readListItem(path: string, items: unknown[], index: number, indent: number): void {
     const line = this.lines[index] as string;
     if (line[indent] !== '-' || line[indent + 1] !== ' ') outside();
-    if (items.length === 0) this.positions.set(path, this.at(index, indent));
+    if (items.length === 0) this.positions?.set(path, this.at(index, indent));
     this.next = index + 1;
     const scalar = readBlockScalar(line, skipSpaces(line, indent + 1));
-    this.positions.set(`${path}.${items.length}`, this.at(index, scalar.column));
+    this.positions?.set(`${path}.${items.length}`, this.at(index, scalar.column));
     items.push(scalar.value);
   }
 
@@ -297,16 +303,26 @@ class Reader {
       this.next = entry.index + 1;
       const { key, afterColon } = readKey(line, indent);
       if (Object.hasOwn(map, key)) outside();
-      if (Object.keys(map).length === 0) this.positions.set(path, this.at(entry.index, indent));
-      this.positions.set(`${path}.${key}#key`, this.at(entry.index, indent));
+      if (Object.keys(map).length === 0) this.positions?.set(path, this.at(entry.index, indent));
+      this.positions?.set(`${path}.${key}#key`, this.at(entry.index, indent));
       const valueStart = skipSpaces(line, afterColon);
       const first = line[valueStart];
       if (valueStart === line.length || first === '#' || first === '[' || first === '{') outside();
       const scalar = readBlockScalar(line, valueStart);
-      this.positions.set(`${path}.${key}`, this.at(entry.index, scalar.column));
+      this.positions?.set(`${path}.${key}`, this.at(entry.index, scalar.column));
       map[key] = scalar.value;
     }
     return map;
+  }
+}
+
+function read(text: string, positions: Map<string, SourcePosition> | undefined) {
+  if (OUTSIDE_SUBSET.test(text)) return undefined;
+  try {
+    return new Reader(text, positions).document();
+  } catch (error) {
+    if (error instanceof OutsideSubset) return undefined;
+    throw error;
   }
 }
 
@@ -315,13 +331,15 @@ class Reader {
  * reader does not cover; the caller then parses it with the `yaml` library.
  */
 export function parseSimpleYaml(text: string): SimpleYaml | undefined {
-  if (OUTSIDE_SUBSET.test(text)) return undefined;
-  const reader = new Reader(text);
-  try {
-    const data = reader.document();
-    return { data, positions: reader.positions };
-  } catch (error) {
-    if (error instanceof OutsideSubset) return undefined;
-    throw error;
-  }
+  const positions = new Map<string, SourcePosition>();
+  const data = read(text, positions);
+  return data === undefined ? undefined : { data, positions };
+}
+
+/**
+ * The document alone, as `parseSimpleYaml` reads it, without recording positions: the common case
+ * (a valid file) never needs them, and at 5,000 files they were most of the roster's memory.
+ */
+export function readSimpleYamlData(text: string): Record<string, unknown> | undefined {
+  return read(text, undefined);
 }
