@@ -1,9 +1,11 @@
 // AWS's latency for the IAM listing, in front of moto. moto answers on one CPU, so timing a plan
 // over several accounts against it measures moto's queue, not the tool's parallelism. Behind this
-// proxy every GetAccountAuthorizationDetails page is held for a fixed time before it is forwarded,
-// as a listing page takes its time at AWS, and the waits of parallel requests overlap; every other
-// request is forwarded at once. Each request is recorded with the access key that signed it (one
-// per assumed session, so one per account), so that calls can be counted per account.
+// proxy every GetAccountAuthorizationDetails page takes a fixed time, as a listing page takes its
+// time at AWS: it is forwarded at once and answered no sooner than the latency after it arrived,
+// so moto's own work is hidden inside that time (as AWS's is inside its latency) whenever it is
+// shorter, and the waits of parallel requests overlap. Every other request is answered as soon as
+// moto answers it. Each request is recorded with the access key that signed it (one per assumed
+// session, so one per account), so that calls can be counted per account.
 // The forwarding itself is test/support/http-forward's.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,8 +55,11 @@ export async function startListingLatencyProxy(
         arrivedAt: Date.now(),
       };
       calls.push(call);
-      if (call.action === LISTING_ACTION) await new Promise((resolve) => setTimeout(resolve, pageLatencyMs));
-      const answer = await forward(upstream, message, body);
+      const held =
+        call.action === LISTING_ACTION
+          ? new Promise((resolve) => setTimeout(resolve, pageLatencyMs))
+          : Promise.resolve();
+      const [answer] = await Promise.all([forward(upstream, message, body), held]);
       call.answeredAt = Date.now();
       response.writeHead(answer.status, answer.headers).end(answer.body);
     } catch (error) {

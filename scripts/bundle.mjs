@@ -20,6 +20,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -39,7 +40,9 @@ const REQUIRE_BANNER =
 /**
  * Node built-ins through require(), never `import`: importing a built-in as an ES module makes Node
  * build a facade that reads every export, and `node:http`'s lazy exports then load Node's own
- * undici (about 15 ms of a cold start for nothing).
+ * undici (about 60 ms of a cold start, for nothing; `node:crypto`, `node:stream` and others cost a
+ * few ms each). Each built-in becomes one ES module re-exporting `require('node:…')`, so that the
+ * CommonJS interop copies its exports once, not once for every module that imports it.
  */
 const builtinsThroughRequire = {
   name: 'builtins-through-require',
@@ -47,10 +50,16 @@ const builtinsThroughRequire = {
     const builtins = new Set(builtinModules);
     context.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
-      if (!builtins.has(name) || args.namespace === 'builtin') return undefined;
-      return { path: name, namespace: 'builtin' };
+      if (!builtins.has(name)) return undefined;
+      if (args.namespace === 'builtin-esm') return { path: name, namespace: 'builtin-cjs' };
+      if (args.namespace === 'builtin-cjs') return undefined;
+      return { path: name, namespace: 'builtin-esm' };
     });
-    context.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+    context.onLoad({ filter: /.*/, namespace: 'builtin-esm' }, (args) => ({
+      contents: `export * from '${args.path}';\nexport { default } from '${args.path}';`,
+      loader: 'js',
+    }));
+    context.onLoad({ filter: /.*/, namespace: 'builtin-cjs' }, (args) => ({
       contents: `module.exports = require('node:${args.path}');`,
       loader: 'js',
     }));
@@ -58,34 +67,72 @@ const builtinsThroughRequire = {
 };
 
 /**
- * undici (about 400 KiB) is in the bundle because @actions/http-client, which @actions/core
- * imports, takes its ProxyAgent at load time; it is used only for a request through an HTTP proxy.
- * Here the import yields a stand-in that loads undici when the first such agent is made, so a run
- * without a proxy never evaluates it. Should http-client import anything else from undici, the build
- * fails ("No matching export"), rather than silently changing behaviour.
+ * Packages the bundles load only when first used. Each is built on its own (CommonJS) as
+ * chunks/<package>.cjs, and every import of it yields stand-ins, functions and classes, that
+ * require() that file on their first call, so a run that needs none never reads it. Should code
+ * import a name not listed here, the build fails ("No matching export") rather than behave
+ * differently.
+ * - undici (about 400 KiB, a fifth of the action): @actions/http-client, which @actions/core
+ *   imports, takes its ProxyAgent at load time, and @actions/github its fetch; a run without an
+ *   HTTP proxy that writes no comment uses neither.
+ * - yaml (about 110 KiB): the roster's fast reader (src/yaml/simple-yaml.ts) reads plain files
+ *   itself; the library is needed only for the others, and for every error message.
  */
-const undiciOnFirstProxy = {
-  name: 'undici-on-first-proxy',
+const LOADED_ON_FIRST_USE = [
+  { name: 'undici', functions: ['fetch'], classes: ['ProxyAgent'] },
+  { name: 'yaml', functions: ['isMap', 'isPair', 'isScalar', 'parseAllDocuments'], classes: ['LineCounter'] },
+];
+
+const fileOf = (name) => `${name}.cjs`;
+
+const loadedOnFirstUse = {
+  name: 'loaded-on-first-use',
   setup(context) {
-    context.onResolve({ filter: /^undici$/ }, (args) =>
-      /node_modules\/@actions\/http-client\/lib\/index\.js$/.test(args.importer)
-        ? { path: 'undici', namespace: 'undici-on-first-proxy' }
-        : undefined,
+    const packages = new Map(LOADED_ON_FIRST_USE.map((entry) => [entry.name, entry]));
+    context.onResolve({ filter: /^[a-z@][\w./@-]*$/ }, (args) =>
+      packages.has(args.path) ? { path: args.path, namespace: 'loaded-on-first-use' } : undefined,
     );
-    context.onLoad({ filter: /.*/, namespace: 'undici-on-first-proxy' }, () => ({
-      contents: [
-        'export class ProxyAgent {',
-        '  constructor(options) {',
-        "    const { ProxyAgent: Agent } = require('undici');",
-        '    return new Agent(options);',
-        '  }',
-        '}',
-      ].join('\n'),
-      loader: 'js',
-      resolveDir: root,
-    }));
+    context.onLoad({ filter: /.*/, namespace: 'loaded-on-first-use' }, (args) => {
+      const { functions, classes } = packages.get(args.path);
+      return {
+        contents: [
+          "import { fileURLToPath } from 'node:url';",
+          'let loaded;',
+          '// This code lands in the entry file or in a chunk; the package is in the chunks folder.',
+          "const folder = import.meta.url.includes('/chunks/') ? './' : './chunks/';",
+          `const load = () => (loaded ??= require(fileURLToPath(new URL(folder + '${fileOf(args.path)}', import.meta.url))));`,
+          ...functions.map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+          ...classes.map(
+            (name) =>
+              `export class ${name} { constructor(...args) { return new (load().${name})(...args); } }`,
+          ),
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: root,
+      };
+    });
   },
 };
+
+/** One package as one CommonJS file, for `loadedOnFirstUse`; its metafile, for the licences. */
+async function buildOnFirstUse(name, outfile) {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [name],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    mainFields: ['main'],
+    preserveSymlinks: true,
+    minify: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return result.metafile;
+}
 
 /**
  * zod's classic API exports every locale (about 250 KiB of translated messages) through its `z`
@@ -108,10 +155,10 @@ const zodEnglishOnly = {
   },
 };
 
-/** The packages whose code is in a bundle, from esbuild's metafile, each once. */
-function bundledPackages(metafile) {
+/** The packages whose code is in a bundle, from esbuild's metafiles, each once. */
+function bundledPackages(metafiles) {
   const packages = new Map();
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const input of metafiles.flatMap((metafile) => Object.keys(metafile.inputs))) {
     const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
     if (match === null) continue;
     const [, directory, name] = match;
@@ -121,9 +168,9 @@ function bundledPackages(metafile) {
 }
 
 /** Each bundled package's name, licence and licence text, in name order (as ncc wrote them). */
-function licenceText(metafile) {
+function licenceText(metafiles) {
   const sections = [];
-  for (const [name, directory] of bundledPackages(metafile)) {
+  for (const [name, directory] of bundledPackages(metafiles)) {
     const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));
     const licence = typeof manifest.license === 'string' ? manifest.license : '';
     const file = readdirSync(directory)
@@ -136,41 +183,52 @@ function licenceText(metafile) {
 }
 
 /**
- * esbuild into a temporary folder, then copied into place: a failed build leaves the committed
+ * Bundles `entry` (a path) into `outDir`, which must be empty or absent: the entry as
+ * `index.js`, its chunks and the packages loaded on first use in `chunks/`, the third-party
+ * licences in `licenses.txt`, and a `package.json` marking the files as ES modules.
+ */
+export async function bundleApp({ entry, outDir, executable = false }) {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outdir: outDir,
+    entryNames: 'index',
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    // ES module builds of the AWS SDK and others: smaller after tree-shaking than their CommonJS.
+    mainFields: ['module', 'main'],
+    // Paths as the repository sees them (node_modules/...), even where node_modules is a link (a
+    // worktree): esbuild's chunk names hash the input paths, and CI must rebuild the same names.
+    preserveSymlinks: true,
+    minify: true,
+    legalComments: 'none',
+    banner: { js: REQUIRE_BANNER },
+    plugins: [builtinsThroughRequire, loadedOnFirstUse, zodEnglishOnly],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const onFirstUse = [];
+  for (const { name } of LOADED_ON_FIRST_USE) {
+    onFirstUse.push(await buildOnFirstUse(name, join(outDir, 'chunks', fileOf(name))));
+  }
+  writeFileSync(join(outDir, 'licenses.txt'), licenceText([result.metafile, ...onFirstUse]));
+  writeFileSync(join(outDir, 'package.json'), '{\n  "type": "module"\n}\n');
+  if (executable) chmodSync(join(outDir, 'index.js'), 0o755);
+  return join(outDir, 'index.js');
+}
+
+/**
+ * Bundles into a temporary folder, then copies into place: a failed build leaves the committed
  * bundle as it was. `clear` removes the previous bundle's files just before the copy.
  */
-async function esbuildApp({ entry, out, clear, executable }) {
+async function bundleInPlace({ entry, out, clear, executable }) {
   const staging = mkdtempSync(join(tmpdir(), 'iam-gitops-bundle-'));
   try {
-    const result = await build({
-      absWorkingDir: root,
-      entryPoints: [join(root, entry)],
-      outdir: staging,
-      entryNames: 'index',
-      chunkNames: 'chunks/[name]-[hash]',
-      bundle: true,
-      splitting: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      // ES module builds of the AWS SDK and others: smaller after tree-shaking than their CommonJS.
-      mainFields: ['module', 'main'],
-      // Paths as the repository sees them (node_modules/...), even where node_modules is a link (a
-      // worktree): esbuild's chunk names hash the input paths, and CI must rebuild the same names.
-      preserveSymlinks: true,
-      minify: true,
-      legalComments: 'none',
-      banner: { js: REQUIRE_BANNER },
-      plugins: [
-        builtinsThroughRequire,
-        ...(process.env.BUNDLE_PLAIN ? [] : [undiciOnFirstProxy, zodEnglishOnly]),
-      ],
-      metafile: true,
-      logLevel: 'warning',
-    });
-    writeFileSync(join(staging, 'licenses.txt'), licenceText(result.metafile));
-    writeFileSync(join(staging, 'package.json'), '{\n  "type": "module"\n}\n');
-    if (executable) chmodSync(join(staging, 'index.js'), 0o755);
+    await bundleApp({ entry: join(root, entry), outDir: staging, executable });
     clear();
     cpSync(staging, join(root, out), { recursive: true });
   } finally {
@@ -183,7 +241,7 @@ const targets = {
   action: {
     entry: 'src/index.ts',
     build: () =>
-      esbuildApp({
+      bundleInPlace({
         entry: 'src/index.ts',
         out: 'dist',
         executable: false,
@@ -205,7 +263,7 @@ const targets = {
   cli: {
     entry: 'src/cli.ts',
     build: () =>
-      esbuildApp({
+      bundleInPlace({
         entry: 'src/cli.ts',
         out: 'dist/cli',
         executable: true,
@@ -247,20 +305,26 @@ function bundleBytes(entryFile) {
   return { entry: statSync(entryFile).size, chunks: chunkBytes };
 }
 
-const wanted = process.argv.slice(2);
-const names = wanted.length > 0 ? wanted : Object.keys(targets);
-for (const name of names) {
-  const target = targets[name];
-  if (target === undefined) {
-    console.error(`unknown bundle "${name}"; choose from ${Object.keys(targets).join(', ')}`);
-    process.exit(2);
+async function main(wanted) {
+  const names = wanted.length > 0 ? wanted : Object.keys(targets);
+  for (const name of names) {
+    const target = targets[name];
+    if (target === undefined) {
+      console.error(`unknown bundle "${name}"; choose from ${Object.keys(targets).join(', ')}`);
+      process.exit(2);
+    }
+    if (!existsSync(join(root, target.entry))) {
+      console.log(`skip ${name}: ${target.entry} does not exist yet`);
+      continue;
+    }
+    const output = await target.build();
+    const { entry, chunks } = bundleBytes(output);
+    const lazy = chunks > 0 ? ` (+ ${(chunks / 1024).toFixed(0)} KiB loaded on demand)` : '';
+    console.log(`${name}: ${output.slice(root.length + 1)} ${(entry / 1024).toFixed(0)} KiB${lazy}`);
   }
-  if (!existsSync(join(root, target.entry))) {
-    console.log(`skip ${name}: ${target.entry} does not exist yet`);
-    continue;
-  }
-  const output = await target.build();
-  const { entry, chunks } = bundleBytes(output);
-  const lazy = chunks > 0 ? ` (+ ${(chunks / 1024).toFixed(0)} KiB loaded on demand)` : '';
-  console.log(`${name}: ${output.slice(root.length + 1)} ${(entry / 1024).toFixed(0)} KiB${lazy}`);
+}
+
+// Run as a script; imported (by its test), it only offers bundleApp.
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main(process.argv.slice(2));
 }
