@@ -1,143 +1,144 @@
-// npm run bench: the benchmark table in docs/benchmarks.md, reproduced against moto.
+// npm run bench: every target of issue 12 (and issue 13's, once it can be measured) with today's
+// figure and whether it is met, in one run against moto; writes docs/benchmarks.md from that run.
+// Usage: npm run bench [-- --sizes 100,1000,5000] [-- --runs 3] [-- --out docs/benchmarks.md]
 import { spawn } from 'node:child_process';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFaultProxy } from '../test/support/fault-proxy.js';
-import { accountIn } from '../test/support/moto-account.js';
+import { parseArgs } from 'node:util';
 import { startMoto } from '../test/support/moto-server.js';
-import { lambdaCallsPerEvent } from './lambda-bench.js';
-import { benchSize, parseSizes, type SizeResult } from './plan-bench.js';
+import { bundleBytes } from './bundle-size.js';
+import { measureColdStart } from './cold-start.js';
+import type { LambdaCalls } from './lambda-calls.js';
+import { benchNode } from './measure-child.js';
+import {
+  benchPlanAcrossAccounts,
+  DEFAULT_ACCOUNTS_BENCH,
+  PLAN_ACROSS_ACCOUNTS,
+} from './multi-account-bench.js';
+import { benchSize } from './plan-bench.js';
+import { type BenchRun, renderMarkdown, targets } from './report.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const perUser = (calls: number, users: number) => (calls / users).toPrecision(3);
+/** moto here answers about 180 IAM calls a second with 8 in flight (shared/MOTO.md: 1,000 CreateUser in 5.3 s). */
+const MOTO_MS_PER_CALL = 5.5;
+const COLD_START_RUNS = 11;
 
-/** Time from spawning `node dist/index.js` to its first AWS request. */
-async function coldStart(endpoint: string): Promise<number> {
-  const account = await accountIn(endpoint);
-  const proxy = await startFaultProxy(endpoint);
-  const workspace = await mkdtemp(join(tmpdir(), 'iam-gitops-bench-'));
-  await writeFile(join(workspace, 'users.yaml'), '');
-  const { makeRosterDir } = await import('../test/support/roster-dir.js');
-  const roster = await makeRosterDir({ 'bot.yaml': { name: 'bot', console: false } });
-  const started = Date.now();
-  const child = spawn(process.execPath, [join(root, 'dist', 'index.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...account.env,
-      AWS_ENDPOINT_URL: proxy.endpoint,
-      GITHUB_WORKSPACE: roster.root,
-      GITHUB_REPOSITORY: 'bench/iam-users',
-      INPUT_COMMAND: 'plan',
-    },
-    stdio: 'ignore',
-  });
-  await new Promise((resolve) => child.on('exit', resolve));
-  await proxy.close();
-  await roster.cleanup();
-  const first = proxy.requests[0];
-  if (!first) throw new Error('the action made no AWS call');
-  return first.at - started;
+/** Most of a run is the apply (3 calls a user) and the per-user baseline (4 a user). */
+function expectedMinutes(sizes: readonly number[], runs: number): number {
+  const users = sizes.reduce((sum, n) => sum + n, 0);
+  const calls = users * 7;
+  // Each plan and listing run re-reads the account; moto builds 5,000 users' listing in about 2 s.
+  const listings = sizes.reduce((sum, n) => sum + (2 * runs + 1) * (n / 2_500), 0);
+  const fixed = 30; // moto's start, the cold starts, the Lambda, validate
+  return (calls * MOTO_MS_PER_CALL) / 60_000 + (listings + fixed) / 60;
 }
 
-function kib(path: string): string {
-  return existsSync(path) ? `${(statSync(path).size / 1024).toFixed(0)} KiB` : 'not built';
-}
-
-function table(results: SizeResult[]): string {
-  const lines = [
-    '| Users | No-op plan: IAM calls | No-op plan: time | Baseline (per-user reads): calls | Baseline: time | Speed-up | 1% changed: calls / changes | 1% changed: time | Apply N new users: calls / changes | Apply: time |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ];
-  for (const r of results) {
-    lines.push(
-      `| ${r.users.toLocaleString('en-US')} | ${r.noopPlan.calls} (target ≤ ${Math.ceil(r.users / 1000) + 1}) | ${seconds(r.noopPlan.ms)} | ${r.baseline.calls.toLocaleString('en-US')} (${perUser(r.baseline.calls, r.users)}/user) | ${seconds(r.baseline.ms)} | ${(r.baseline.ms / r.noopPlan.ms).toFixed(0)}× | ${r.onePercentPlan.calls} / ${r.onePercentPlan.changes} | ${seconds(r.onePercentPlan.ms)} | ${r.apply.calls.toLocaleString('en-US')} / ${r.apply.changes.toLocaleString('en-US')} | ${seconds(r.apply.ms)} |`,
+async function lambdaCalls(endpoint: string): Promise<LambdaCalls> {
+  const folder = await mkdtemp(join(tmpdir(), 'iam-gitops-bench-lambda-'));
+  const result = join(folder, 'calls.json');
+  try {
+    const child = spawn(
+      benchNode(),
+      ['--import', 'tsx', join(root, 'bench', 'lambda-calls.ts'), endpoint, result],
+      {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
     );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    if (code !== 0) throw new Error(`the Lambda measurement failed (exit ${code}):\n${stderr}`);
+    return JSON.parse(await readFile(result, 'utf8')) as LambdaCalls;
+  } finally {
+    await rm(folder, { recursive: true, force: true });
   }
-  return lines.join('\n');
-}
-
-function operations(results: SizeResult[]): string {
-  const lines = ['| Users | Measurement | Calls by operation | Calls per user |', '|---:|---|---|---:|'];
-  for (const r of results) {
-    for (const [label, m] of [
-      ['no-op plan', r.noopPlan],
-      ['1% changed plan', r.onePercentPlan],
-      ['baseline', r.baseline],
-      ['apply', r.apply],
-    ] as const) {
-      const ops = Object.entries(m.byOperation)
-        .map(([op, n]) => `${op} ${n.toLocaleString('en-US')}`)
-        .join(', ');
-      lines.push(`| ${r.users.toLocaleString('en-US')} | ${label} | ${ops} | ${perUser(m.calls, r.users)} |`);
-    }
-  }
-  return lines.join('\n');
 }
 
 async function main(): Promise<void> {
-  const { sizes, out } = parseSizes(process.argv.slice(2));
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { sizes: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } },
+  });
+  const sizes = (values.sizes ?? '100,1000,5000').split(',').map((s) => Number.parseInt(s, 10));
+  const runs = Number.parseInt(values.runs ?? '3', 10);
+  const largest = Math.max(...sizes);
+  const started = Date.now();
+  const loadBefore = loadavg();
+  log(
+    `npm run bench: expect about ${Math.ceil(expectedMinutes(sizes, runs))} minutes on a quiet 2-core machine ` +
+      `(sizes ${sizes.join(', ')}; most of it is moto creating and reading users one call at a time)`,
+  );
   log('starting moto');
   const moto = await startMoto();
   try {
-    const results: SizeResult[] = [];
-    for (const size of sizes) {
-      log(`N = ${size}`);
-      results.push(await benchSize(moto.endpoint, size, log));
+    const results = [];
+    for (const users of sizes) {
+      log(`N = ${users}`);
+      results.push(
+        await benchSize(
+          moto.endpoint,
+          root,
+          users,
+          { runs, validateRuns: 5, measureValidate: users === largest },
+          log,
+        ),
+      );
     }
-    const cold = await coldStart(moto.endpoint);
-    const lambdaCalls = await lambdaCallsPerEvent(moto.endpoint);
-    const callList = (calls: Record<string, number>) =>
-      `${Object.values(calls).reduce((a, b) => a + b, 0)}: ${Object.entries(calls)
-        .map(([op, n]) => `${op} ${n}`)
-        .join(', ')}`;
-    const failures = results.flatMap((r) => {
-      const problems: string[] = [];
-      if (r.noopPlan.calls > Math.ceil(r.users / 1000) + 1)
-        problems.push(`N=${r.users}: no-op plan made ${r.noopPlan.calls} calls`);
-      if (r.apply.calls > r.apply.changes)
-        problems.push(`N=${r.users}: apply made ${r.apply.calls} calls for ${r.apply.changes} changes`);
-      if (r.users >= 5000 && r.baseline.ms / r.noopPlan.ms < 20)
-        problems.push(`N=${r.users}: speed-up below 20×`);
-      return problems;
-    });
-    const report = [
-      '# Benchmarks',
-      '',
-      `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} against moto ${'5.2.5'} on this project's 2-core machine, Node ${process.version}.`,
-      'Calls are counted by an SDK middleware on the IAM client (one per logical call; moto does not throttle, so there are no retries).',
-      'moto does not paginate, so the no-op plan makes one GetAccountAuthorizationDetails call where AWS would make ceil(N/1000); the target allows for that.',
-      '',
-      table(results),
-      '',
-      '## Calls by operation',
-      '',
-      operations(results),
-      '',
-      '## Start-up and size',
-      '',
-      '| What | Value |',
-      '|---|---:|',
-      `| \`node dist/index.js\` from spawn to its first AWS call | ${cold} ms |`,
-      `| Action bundle (\`dist/index.js\`) | ${kib(join(root, 'dist', 'index.js'))} |`,
-      `| CLI bundle (\`dist/cli/index.js\`) | ${kib(join(root, 'dist', 'cli', 'index.js'))} |`,
-      `| Lambda: AWS calls for a new user (CreateUser event) | ${callList(lambdaCalls.createUser)} |`,
-      `| Lambda: AWS calls for a re-send (TagUser event) | ${callList(lambdaCalls.resend)} |`,
-      `| Lambda bundle (\`lambda/dist/index.mjs\`) | ${kib(join(root, 'lambda', 'dist', 'index.mjs'))} |`,
-      '',
-      failures.length === 0
-        ? 'All targets met.'
-        : `Targets missed:\n${failures.map((f) => `- ${f}`).join('\n')}`,
-      '',
-    ].join('\n');
+    log(`cold start, ${COLD_START_RUNS} runs`);
+    const coldStart = await measureColdStart(moto.endpoint, root, COLD_START_RUNS);
+    log('credential Lambda');
+    const lambda = await lambdaCalls(moto.endpoint);
+    log('plan across accounts');
+    const accounts = await benchPlanAcrossAccounts(
+      moto.endpoint,
+      PLAN_ACROSS_ACCOUNTS,
+      DEFAULT_ACCOUNTS_BENCH,
+      log,
+    );
+    const lambdaBundle = join(root, 'lambda', 'dist', 'index.mjs');
+    const run: BenchRun = {
+      date: new Date().toISOString().slice(0, 10),
+      node: await new Promise<string>((resolve) => {
+        const child = spawn(benchNode(), ['-p', 'process.versions.node']);
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+        });
+        child.on('exit', () => resolve(out.trim()));
+      }),
+      cores: availableParallelism(),
+      loadBefore,
+      loadAfter: loadavg(),
+      durationMs: Date.now() - started,
+      sizes: results,
+      coldStart,
+      bundles: {
+        action: bundleBytes(join(root, 'dist', 'index.js')),
+        cli: bundleBytes(join(root, 'dist', 'cli', 'index.js')),
+        lambda: (() => {
+          try {
+            return statSync(lambdaBundle).size;
+          } catch {
+            return undefined;
+          }
+        })(),
+      },
+      lambda,
+      accounts,
+    };
+    const report = renderMarkdown(run);
     process.stdout.write(report);
-    if (out) writeFileSync(out, report);
-    if (failures.length > 0) process.exitCode = 1;
+    if (values.out) writeFileSync(values.out, report);
+    log(`done in ${((Date.now() - started) / 60_000).toFixed(1)} minutes`);
+    if (targets(run).some((target) => target.met === false)) process.exitCode = 1;
   } finally {
     await moto.stop();
   }

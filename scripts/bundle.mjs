@@ -1,30 +1,234 @@
 #!/usr/bin/env node
-// Bundles the action (dist/index.js) and the CLI (dist/cli/index.js) with @vercel/ncc, and the
-// credential Lambda (lambda/dist/index.mjs) with esbuild, and reports each bundle's size.
+// Bundles the action (dist/index.js), the CLI (dist/cli/index.js) and the credential Lambda
+// (lambda/dist/index.mjs) with esbuild, and reports each bundle's size.
 // `node scripts/bundle.mjs [action|cli|lambda ...]` builds the named ones; no argument builds all.
-// dist/ is committed (the runner executes it); lambda/dist/ is built on demand (the CDK app, the
-// demo and the benchmarks build it) and ignored by git.
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+// dist/ is committed (the runner executes it) and CI rebuilds it and fails on any difference, so
+// the output depends only on the sources and the lockfile; lambda/dist/ is built on demand (the CDK
+// app, the demo and the benchmarks build it) and ignored by git.
+//
+// The action and the CLI: one minified ES module each, plus a chunk per module that the code loads
+// with `import()` (only when a command needs it), and the third-party licences beside them. No
+// source map: Node applies a map only to files loaded after it is enabled (never to the file that
+// enables it), and a runner cannot be given --enable-source-maps; users see error messages, not
+// stacks; and a map would add megabytes to every download of the action. To debug with source
+// lines, run the sources (`npx tsx src/cli.ts`, `npm run local-action`).
+// ncc (webpack) took about two minutes to minify the action, esbuild takes about a second.
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ncc = join(root, 'node_modules', '.bin', 'ncc');
+
+/** Bundled CommonJS dependencies call require() for Node built-ins; an ES module has none of its own. */
+const REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /**
- * ncc into a temporary folder, then copied into place: a failed build (ncc also type-checks
- * every file tsconfig.json includes) leaves the committed bundle as it was.
+ * Node built-ins through require(), never `import`: importing a built-in as an ES module makes Node
+ * build a facade that reads every export, and `node:http`'s lazy exports then load Node's own
+ * undici (about 60 ms of a cold start, for nothing; `node:crypto`, `node:stream` and others cost a
+ * few ms each). Each built-in becomes one ES module re-exporting `require('node:…')`, so that the
+ * CommonJS interop copies its exports once, not once for every module that imports it.
  */
-function nccBundle(entry, out, args, clear) {
+const builtinsThroughRequire = {
+  name: 'builtins-through-require',
+  setup(context) {
+    const builtins = new Set(builtinModules);
+    context.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (!builtins.has(name)) return undefined;
+      if (args.namespace === 'builtin-esm') return { path: name, namespace: 'builtin-cjs' };
+      if (args.namespace === 'builtin-cjs') return undefined;
+      return { path: name, namespace: 'builtin-esm' };
+    });
+    context.onLoad({ filter: /.*/, namespace: 'builtin-esm' }, (args) => ({
+      contents: `export * from '${args.path}';\nexport { default } from '${args.path}';`,
+      loader: 'js',
+    }));
+    context.onLoad({ filter: /.*/, namespace: 'builtin-cjs' }, (args) => ({
+      contents: `module.exports = require('node:${args.path}');`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Packages the bundles load only when first used. Each is built on its own (CommonJS) as
+ * chunks/<package>.cjs, and every import of it yields stand-ins, functions and classes, that
+ * require() that file on their first call, so a run that needs none never reads it. Should code
+ * import a name not listed here, the build fails ("No matching export") rather than behave
+ * differently.
+ * - undici (about 400 KiB, a fifth of the action): @actions/http-client, which @actions/core
+ *   imports, takes its ProxyAgent at load time, and @actions/github its fetch; a run without an
+ *   HTTP proxy that writes no comment uses neither.
+ * - yaml (about 110 KiB): the roster's fast reader (src/yaml/simple-yaml.ts) reads plain files
+ *   itself; the library is needed only for the others, and for every error message.
+ */
+const LOADED_ON_FIRST_USE = [
+  { name: 'undici', functions: ['fetch'], classes: ['ProxyAgent'] },
+  { name: 'yaml', functions: ['isMap', 'isPair', 'isScalar', 'parseAllDocuments'], classes: ['LineCounter'] },
+];
+
+const fileOf = (name) => `${name}.cjs`;
+
+const loadedOnFirstUse = {
+  name: 'loaded-on-first-use',
+  setup(context) {
+    const packages = new Map(LOADED_ON_FIRST_USE.map((entry) => [entry.name, entry]));
+    context.onResolve({ filter: /^[a-z@][\w./@-]*$/ }, (args) =>
+      packages.has(args.path) ? { path: args.path, namespace: 'loaded-on-first-use' } : undefined,
+    );
+    context.onLoad({ filter: /.*/, namespace: 'loaded-on-first-use' }, (args) => {
+      const { functions, classes } = packages.get(args.path);
+      return {
+        contents: [
+          "import { fileURLToPath } from 'node:url';",
+          'let loaded;',
+          '// This code lands in the entry file or in a chunk; the package is in the chunks folder.',
+          "const folder = import.meta.url.includes('/chunks/') ? './' : './chunks/';",
+          `const load = () => (loaded ??= require(fileURLToPath(new URL(folder + '${fileOf(args.path)}', import.meta.url))));`,
+          ...functions.map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+          ...classes.map(
+            (name) =>
+              `export class ${name} { constructor(...args) { return new (load().${name})(...args); } }`,
+          ),
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: root,
+      };
+    });
+  },
+};
+
+/** One package as one CommonJS file, for `loadedOnFirstUse`; its metafile, for the licences. */
+async function buildOnFirstUse(name, outfile) {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [name],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    mainFields: ['main'],
+    preserveSymlinks: true,
+    minify: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return result.metafile;
+}
+
+/**
+ * zod's classic API exports every locale (about 250 KiB of translated messages) through its `z`
+ * namespace, which the bundler must then keep; this project uses only English, which zod itself
+ * configures at load. A `z.locales.*` call would find only `en`.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(context) {
+    context.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /node_modules\/zod\/v4\/(classic|core)\//.test(args.importer)
+        ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-english-only' }
+        : undefined,
+    );
+    context.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
+
+/** The packages whose code is in a bundle, from esbuild's metafiles, each once. */
+function bundledPackages(metafiles) {
+  const packages = new Map();
+  for (const input of metafiles.flatMap((metafile) => Object.keys(metafile.inputs))) {
+    const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
+    if (match === null) continue;
+    const [, directory, name] = match;
+    if (!packages.has(name)) packages.set(name, join(root, directory));
+  }
+  return [...packages.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Each bundled package's name, licence and licence text, in name order (as ncc wrote them). */
+function licenceText(metafiles) {
+  const sections = [];
+  for (const [name, directory] of bundledPackages(metafiles)) {
+    const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));
+    const licence = typeof manifest.license === 'string' ? manifest.license : '';
+    const file = readdirSync(directory)
+      .sort()
+      .find((entry) => /^(licen[cs]e|copying)(\.|$)/i.test(entry));
+    const text = file === undefined ? '' : readFileSync(join(directory, file), 'utf8').trim();
+    sections.push(`${name}\n${licence}\n${text}\n`);
+  }
+  return sections.join('\n');
+}
+
+/**
+ * Bundles `entry` (a path) into `outDir`, which must be empty or absent: the entry as
+ * `index.js`, its chunks and the packages loaded on first use in `chunks/`, the third-party
+ * licences in `licenses.txt`, and a `package.json` marking the files as ES modules.
+ */
+export async function bundleApp({ entry, outDir, executable = false }) {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outdir: outDir,
+    entryNames: 'index',
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    // ES module builds of the AWS SDK and others: smaller after tree-shaking than their CommonJS.
+    mainFields: ['module', 'main'],
+    // Paths as the repository sees them (node_modules/...), even where node_modules is a link (a
+    // worktree): esbuild's chunk names hash the input paths, and CI must rebuild the same names.
+    preserveSymlinks: true,
+    minify: true,
+    legalComments: 'none',
+    banner: { js: REQUIRE_BANNER },
+    plugins: [builtinsThroughRequire, loadedOnFirstUse, zodEnglishOnly],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const onFirstUse = [];
+  for (const { name } of LOADED_ON_FIRST_USE) {
+    onFirstUse.push(await buildOnFirstUse(name, join(outDir, 'chunks', fileOf(name))));
+  }
+  writeFileSync(join(outDir, 'licenses.txt'), licenceText([result.metafile, ...onFirstUse]));
+  writeFileSync(join(outDir, 'package.json'), '{\n  "type": "module"\n}\n');
+  if (executable) chmodSync(join(outDir, 'index.js'), 0o755);
+  return join(outDir, 'index.js');
+}
+
+/**
+ * Bundles into a temporary folder, then copies into place: a failed build leaves the committed
+ * bundle as it was. `clear` removes the previous bundle's files just before the copy.
+ */
+async function bundleInPlace({ entry, out, clear, executable }) {
   const staging = mkdtempSync(join(tmpdir(), 'iam-gitops-bundle-'));
   try {
-    execFileSync(ncc, ['build', entry, '-o', staging, '--quiet', ...args], {
-      cwd: root,
-      stdio: 'inherit',
-    });
+    await bundleApp({ entry: join(root, entry), outDir: staging, executable });
     clear();
     cpSync(staging, join(root, out), { recursive: true });
   } finally {
@@ -37,28 +241,37 @@ const targets = {
   action: {
     entry: 'src/index.ts',
     build: () =>
-      nccBundle('src/index.ts', 'dist', ['--source-map', '--license', 'licenses.txt'], () => {
-        // Keep dist/cli when only the action is rebuilt.
-        for (const file of [
-          'index.js',
-          'index.js.map',
-          'licenses.txt',
-          'sourcemap-register.cjs',
-          'package.json',
-        ]) {
-          rmSync(join(root, 'dist', file), { force: true });
-        }
+      bundleInPlace({
+        entry: 'src/index.ts',
+        out: 'dist',
+        executable: false,
+        clear: () => {
+          // Keep dist/cli when only the action is rebuilt; drop what ncc used to write.
+          for (const file of [
+            'index.js',
+            'index.js.map',
+            'licenses.txt',
+            'sourcemap-register.cjs',
+            'package.json',
+            'chunks',
+          ]) {
+            rmSync(join(root, 'dist', file), { recursive: true, force: true });
+          }
+        },
       }),
   },
   cli: {
     entry: 'src/cli.ts',
     build: () =>
-      nccBundle('src/cli.ts', 'dist/cli', ['--source-map'], () =>
-        rmSync(join(root, 'dist', 'cli'), { recursive: true, force: true }),
-      ),
+      bundleInPlace({
+        entry: 'src/cli.ts',
+        out: 'dist/cli',
+        executable: true,
+        clear: () => rmSync(join(root, 'dist', 'cli'), { recursive: true, force: true }),
+      }),
   },
-  // esbuild: one ESM file (plus its source map, loaded by NODE_OPTIONS=--enable-source-maps) in
-  // about a second, where ncc with minification took over a minute.
+  // One ESM file (plus its source map, loaded by NODE_OPTIONS=--enable-source-maps, which a
+  // Lambda function can be given).
   lambda: {
     entry: 'lambda/src/index.ts',
     build: async () => {
@@ -74,10 +287,7 @@ const targets = {
         minify: true,
         sourcemap: true,
         legalComments: 'none',
-        // Some bundled CommonJS dependencies call require() for Node built-ins.
-        banner: {
-          js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        },
+        banner: { js: REQUIRE_BANNER },
         logLevel: 'warning',
       });
       return outfile;
@@ -85,19 +295,36 @@ const targets = {
   },
 };
 
-const wanted = process.argv.slice(2);
-const names = wanted.length > 0 ? wanted : Object.keys(targets);
-for (const name of names) {
-  const target = targets[name];
-  if (target === undefined) {
-    console.error(`unknown bundle "${name}"; choose from ${Object.keys(targets).join(', ')}`);
-    process.exit(2);
+/** Bytes of the entry file and every chunk beside it. */
+function bundleBytes(entryFile) {
+  const directory = dirname(entryFile);
+  const chunks = join(directory, 'chunks');
+  const chunkBytes = existsSync(chunks)
+    ? readdirSync(chunks).reduce((sum, file) => sum + statSync(join(chunks, file)).size, 0)
+    : 0;
+  return { entry: statSync(entryFile).size, chunks: chunkBytes };
+}
+
+async function main(wanted) {
+  const names = wanted.length > 0 ? wanted : Object.keys(targets);
+  for (const name of names) {
+    const target = targets[name];
+    if (target === undefined) {
+      console.error(`unknown bundle "${name}"; choose from ${Object.keys(targets).join(', ')}`);
+      process.exit(2);
+    }
+    if (!existsSync(join(root, target.entry))) {
+      console.log(`skip ${name}: ${target.entry} does not exist yet`);
+      continue;
+    }
+    const output = await target.build();
+    const { entry, chunks } = bundleBytes(output);
+    const lazy = chunks > 0 ? ` (+ ${(chunks / 1024).toFixed(0)} KiB loaded on demand)` : '';
+    console.log(`${name}: ${output.slice(root.length + 1)} ${(entry / 1024).toFixed(0)} KiB${lazy}`);
   }
-  if (!existsSync(join(root, target.entry))) {
-    console.log(`skip ${name}: ${target.entry} does not exist yet`);
-    continue;
-  }
-  const output = await target.build();
-  const size = statSync(output).size;
-  console.log(`${name}: ${output.slice(root.length + 1)} ${(size / 1024).toFixed(0)} KiB`);
+}
+
+// Run as a script; imported (by its test), it only offers bundleApp.
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main(process.argv.slice(2));
 }

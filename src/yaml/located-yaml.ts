@@ -4,6 +4,8 @@
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import type { z } from 'zod';
 import type { RosterIssue, SourcePosition } from '../roster/roster-issue.js';
+import { LazyFieldPositions } from './lazy-field-positions.js';
+import { parseSimpleYaml, readSimpleYamlData } from './simple-yaml.js';
 
 /** Anchors and aliases have no use in a user file; a few are tolerated, an expansion bomb is not. */
 const MAX_ALIASES = 10;
@@ -119,21 +121,50 @@ export interface LocatedYamlOptions {
   readonly oneDocumentHint: string;
 }
 
+/** A document read into plain data and the position of every field, or the issues that stopped it. */
+export interface LocatedDocument {
+  /** The file as plain data, when it is a well-formed map. */
+  readonly data: Record<string, unknown> | undefined;
+  readonly positions: FieldPositions;
+  /** Non-empty when the text is not one YAML map (syntax, several documents, a list, an alias bomb). */
+  readonly issues: RosterIssue[];
+}
+
+/**
+ * Parses `text` (named `file` in messages) against `schema`. Files in the plain shape roster files
+ * have are read by the fast reader (`simple-yaml.ts`), whose positions are worked out only when
+ * something asks for one; anything else, and every error, by the `yaml` library. Both give the
+ * same data and positions (a test compares them), so no caller can tell which one ran.
+ */
 export function parseLocatedYaml<S extends z.ZodType>(
   file: string,
   text: string,
   schema: S,
   options: LocatedYamlOptions,
 ): LocatedYaml<z.output<S>> {
+  const plain = readSimpleYamlData(text);
+  const { data, positions, issues }: LocatedDocument =
+    plain === undefined
+      ? readWithLibrary(file, text, options)
+      : {
+          data: plain,
+          positions: new LazyFieldPositions(
+            () => parseSimpleYaml(text)?.positions ?? readWithLibrary(file, text, options).positions,
+          ),
+          issues: [],
+        };
+  if (data === undefined || issues.length > 0) return { value: undefined, data, positions, issues };
+  const parsed = schema.safeParse(data, { reportInput: true });
+  if (!parsed.success)
+    return { value: undefined, data, positions, issues: issuesFromSchema(parsed.error, file, positions) };
+  return { value: parsed.data, data, positions, issues: [] };
+}
+
+/** The `yaml` library's reading of `text`: any YAML, every syntax error with its line and column. */
+export function readWithLibrary(file: string, text: string, options: LocatedYamlOptions): LocatedDocument {
   const lineCounter = new LineCounter();
   const positions = new Map<string, SourcePosition>();
-  let data: Record<string, unknown> | undefined;
-  const fail = (issues: RosterIssue[]): LocatedYaml<z.output<S>> => ({
-    value: undefined,
-    data,
-    positions,
-    issues,
-  });
+  const fail = (issues: RosterIssue[]): LocatedDocument => ({ data: undefined, positions, issues });
 
   let documents: Document.Parsed[];
   try {
@@ -189,12 +220,13 @@ export function parseLocatedYaml<S extends z.ZodType>(
   }
 
   try {
-    data = document.toJS({ maxAliasCount: MAX_ALIASES }) as Record<string, unknown>;
+    return {
+      data: document.toJS({ maxAliasCount: MAX_ALIASES }) as Record<string, unknown>,
+      positions,
+      issues: [],
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return fail([{ file, field: '', ...START, message: `YAML aliases refused: ${message}` }]);
   }
-  const parsed = schema.safeParse(data, { reportInput: true });
-  if (!parsed.success) return fail(issuesFromSchema(parsed.error, file, positions));
-  return { value: parsed.data, data, positions, issues: [] };
 }

@@ -1,12 +1,30 @@
+import * as fs from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_USER_FILE_BYTES, MAX_USER_FILES, readUserFiles } from '../../../src/roster/read-user-files.js';
 import { readRosterFixture, type TempRoster, tempRoster } from '../support/roster-fixture.js';
+
+// The real file system, watched: the reader's calls are counted, and a test may change what the
+// directory listing reports.
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  return {
+    ...actual,
+    openSync: vi.fn(actual.openSync),
+    readSync: vi.fn(actual.readSync),
+    closeSync: vi.fn(actual.closeSync),
+    fstatSync: vi.fn(actual.fstatSync),
+    statSync: vi.fn(actual.statSync),
+    lstatSync: vi.fn(actual.lstatSync),
+    readdirSync: vi.fn(actual.readdirSync),
+  };
+});
 
 let roster: TempRoster | undefined;
 
 afterEach(async () => {
+  vi.clearAllMocks();
   await roster?.cleanup();
   roster = undefined;
 });
@@ -197,6 +215,46 @@ describe('readUserFiles', () => {
     const raw = await readUserFiles(usersDir, 'users');
 
     expect(raw).toEqual({ files: [], issues: [] });
+  });
+
+  it('reads each regular file with one open, one read and one close, and stats none of them', async () => {
+    const { usersDir } = await fixture('valid');
+
+    const raw = await readUserFiles(usersDir, 'users');
+
+    expect(raw.files).toHaveLength(4);
+    expect(vi.mocked(fs.openSync).mock.calls.map(([path]) => String(path))).toEqual(
+      ['alice@example.com.yaml', 'bob@example.com.yml', 'ci-deployer.yaml', 'dana.yaml'].map((name) =>
+        join(usersDir, name),
+      ),
+    );
+    expect(fs.readSync).toHaveBeenCalledTimes(4);
+    expect(fs.closeSync).toHaveBeenCalledTimes(4);
+    // The users directory itself is checked once; no file is.
+    expect(fs.statSync).toHaveBeenCalledTimes(1);
+    expect(fs.statSync).toHaveBeenCalledWith(usersDir);
+    expect(fs.lstatSync).not.toHaveBeenCalled();
+    expect(fs.fstatSync).not.toHaveBeenCalled();
+  });
+
+  it('refuses a file that became a symbolic link after the listing, rather than following it', async () => {
+    const { root, usersDir } = await fixture();
+    await writeFile(join(root, 'secret.yaml'), 'name: mallory\n');
+    await symlink('../secret.yaml', join(usersDir, 'mallory.yaml'));
+    // The listing saw a regular file; by the time it is opened, it is a link out of the directory.
+    const listed = fs.readdirSync(usersDir, { withFileTypes: true });
+    for (const entry of listed) {
+      entry.isFile = () => true;
+      entry.isSymbolicLink = () => false;
+    }
+    vi.mocked(fs.readdirSync).mockReturnValueOnce(listed as never);
+
+    const raw = await readUserFiles(usersDir, 'users');
+
+    expect(raw).toEqual({
+      files: [],
+      issues: [whole('users/mallory.yaml', 'became a symbolic link while being read')],
+    });
   });
 
   it(`refuses more than ${MAX_USER_FILES} user files without reading any`, async () => {

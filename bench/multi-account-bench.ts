@@ -1,0 +1,177 @@
+// Issue 13's benchmark: a plan over 3 accounts of 2,000 users each must take at most 1.5 times one
+// account's plan. moto does its work on one CPU, so the listing is given AWS's latency by a proxy
+// (bench/listing-latency-proxy.ts: each page held for a fixed time) and paged as IAM pages it
+// (bench/iam-paging-proxy.ts); what is left to measure is whether the tool reads accounts in
+// parallel. One account and three accounts are planned in the same run, through the same proxies.
+//
+// The multi-account plan does not exist yet: PLAN_ACROSS_ACCOUNTS is where it is wired. Until then
+// the bench says the target is not measured.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { TAG_CONSOLE, TAG_EMAIL, TAG_MANAGED_BY } from '../src/contract.js';
+import { mapLimit } from '../src/util/map-limit.js';
+import { accountIn, type TestAccount } from '../test/support/moto-account.js';
+import { makeRosterDir } from '../test/support/roster-dir.js';
+import { startIamPagingProxy } from './iam-paging-proxy.js';
+import { LISTING_ACTION, startListingLatencyProxy } from './listing-latency-proxy.js';
+
+const REPOSITORY = 'bench/iam-users';
+const IAM_PATH = '/iam-gitops/';
+const SEED_IN_FLIGHT = 8;
+
+/** What the multi-account plan is given: everything a CLI run or an in-process call needs. */
+export interface PlanAcrossAccountsRun {
+  /** Where every AWS call goes (the latency proxy, then the paging proxy, then moto). */
+  readonly endpoint: string;
+  /** Credentials of the hub account, region and endpoint, as environment variables. */
+  readonly hubEnv: Readonly<Record<string, string>>;
+  /** An `iam-gitops.yaml` naming the accounts to plan (and making them every user's default). */
+  readonly configPath: string;
+  readonly usersDir: string;
+  readonly repository: string;
+  readonly iamPath: string;
+  readonly accounts: readonly { readonly name: string; readonly id: string }[];
+}
+
+/** Makes the plan over `run.accounts` and resolves when it is made (or rejects). */
+export type PlanAcrossAccounts = (run: PlanAcrossAccountsRun) => Promise<void>;
+
+/**
+ * Wire the multi-account plan here once it exists (issue 13), e.g. a function that runs
+ * `dist/cli/index.js plan --config <configPath> ...` with `hubEnv`, or calls the plan runner
+ * in-process. Until then the bench reports the target as not measured.
+ */
+export const PLAN_ACROSS_ACCOUNTS: PlanAcrossAccounts | undefined = undefined;
+
+export interface AccountsBenchOptions {
+  readonly accounts: number;
+  readonly usersPerAccount: number;
+  /** How long each listing page is held, standing in for AWS's own latency. */
+  readonly pageLatencyMs: number;
+}
+
+export interface TimedPlan {
+  readonly ms: number;
+  /** Listing pages per signing key (one key per assumed session, so per account), in key order. */
+  readonly listingCallsPerAccount: readonly number[];
+  readonly calls: number;
+}
+
+export type AccountsBenchResult =
+  | { readonly measured: false; readonly reason: string }
+  | {
+      readonly measured: true;
+      readonly options: AccountsBenchOptions;
+      readonly one: TimedPlan;
+      readonly all: TimedPlan;
+      /** `all.ms / one.ms`: the target is at most 1.5. */
+      readonly ratio: number;
+    };
+
+export const DEFAULT_ACCOUNTS_BENCH: AccountsBenchOptions = {
+  accounts: 3,
+  usersPerAccount: 2_000,
+  pageLatencyMs: 1_000,
+};
+
+const userName = (i: number) => `user${String(i).padStart(5, '0')}@example.com`;
+
+/** Managed users as an apply leaves them (path and tags; one call each, which is all a plan reads). */
+async function seed(account: TestAccount, users: number): Promise<void> {
+  const iam = new IAMClient({ ...account.clientConfig, maxAttempts: 3 });
+  await mapLimit(
+    Array.from({ length: users }, (_, i) => i),
+    SEED_IN_FLIGHT,
+    async (i) => {
+      await iam.send(
+        new CreateUserCommand({
+          UserName: userName(i),
+          Path: IAM_PATH,
+          Tags: [
+            { Key: TAG_MANAGED_BY, Value: REPOSITORY },
+            { Key: TAG_CONSOLE, Value: 'false' },
+            { Key: TAG_EMAIL, Value: userName(i) },
+          ],
+        }),
+      );
+    },
+  );
+}
+
+/** `iam-gitops.yaml` with `accounts` and every one of them as the default. */
+function configFor(accounts: readonly { name: string; id: string }[]): string {
+  const lines = ['accounts:'];
+  for (const account of accounts) lines.push(`  ${account.name}: { id: "${account.id}" }`);
+  lines.push(`defaultAccounts: [${accounts.map((account) => account.name).join(', ')}]`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function benchPlanAcrossAccounts(
+  motoEndpoint: string,
+  plan: PlanAcrossAccounts | undefined,
+  options: AccountsBenchOptions,
+  log: (line: string) => void,
+): Promise<AccountsBenchResult> {
+  if (plan === undefined) {
+    return {
+      measured: false,
+      reason: 'no multi-account plan yet (wire it as PLAN_ACROSS_ACCOUNTS in bench/multi-account-bench.ts)',
+    };
+  }
+  const hub = await accountIn(motoEndpoint);
+  const members = await Promise.all(Array.from({ length: options.accounts }, () => accountIn(motoEndpoint)));
+  log(`  seeding ${options.accounts} accounts of ${options.usersPerAccount} users`);
+  for (const member of members) await seed(member, options.usersPerAccount);
+  const roster = await makeRosterDir();
+  const folder = await mkdtemp(join(tmpdir(), 'iam-gitops-bench-accounts-'));
+  const paging = await startIamPagingProxy(motoEndpoint);
+  const latency = await startListingLatencyProxy(paging.endpoint, options.pageLatencyMs);
+  try {
+    const files: Record<string, Record<string, unknown>> = {};
+    for (let i = 0; i < options.usersPerAccount; i++)
+      files[`${userName(i)}.yaml`] = { name: userName(i), console: false };
+    await roster.write(files);
+    const accounts = members.map((member, index) => ({ name: `account${index + 1}`, id: member.accountId }));
+    const timed = async (chosen: typeof accounts): Promise<TimedPlan> => {
+      const configPath = join(folder, `iam-gitops-${chosen.length}.yaml`);
+      await writeFile(configPath, configFor(chosen));
+      const before = latency.calls.length;
+      const started = performance.now();
+      await plan({
+        endpoint: latency.endpoint,
+        hubEnv: { ...hub.env, AWS_ENDPOINT_URL: latency.endpoint },
+        configPath,
+        usersDir: roster.usersDir,
+        repository: REPOSITORY,
+        iamPath: IAM_PATH,
+        accounts: chosen,
+      });
+      const ms = performance.now() - started;
+      const calls = latency.calls.slice(before);
+      const perKey = new Map<string, number>();
+      for (const call of calls) {
+        if (call.action !== LISTING_ACTION) continue;
+        const key = call.signingKey ?? '(unsigned)';
+        perKey.set(key, (perKey.get(key) ?? 0) + 1);
+      }
+      return {
+        ms,
+        calls: calls.length,
+        listingCallsPerAccount: [...perKey.keys()].sort().map((key) => perKey.get(key) as number),
+      };
+    };
+    log('  plan over one account');
+    const one = await timed(accounts.slice(0, 1));
+    log(`  plan over ${accounts.length} accounts`);
+    const all = await timed(accounts);
+    return { measured: true, options, one, all, ratio: all.ms / one.ms };
+  } finally {
+    await latency.close();
+    await paging.close();
+    await roster.cleanup();
+    await rm(folder, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a JavaScript build script without type declarations
+import { bundleApp } from '../../scripts/bundle.mjs';
+
+const ENTRY = join(import.meta.dirname, '..', 'fixtures', 'bundle', 'entry.ts');
+const folders: string[] = [];
+
+async function bundled(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'iam-gitops-bundle-test-'));
+  folders.push(outDir);
+  await bundleApp({ entry: ENTRY, outDir });
+  return outDir;
+}
+
+/** Every file under `folder`, by relative path, with its bytes. */
+function filesOf(folder: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files[path.slice(folder.length + 1)] = readFileSync(path, 'base64');
+  }
+  return files;
+}
+
+let first: string;
+
+beforeAll(async () => {
+  first = await bundled();
+}, 60_000);
+
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+describe('bundleApp', () => {
+  it('loads undici and yaml only when first used, and they work when they are', () => {
+    const report = JSON.parse(
+      execFileSync(process.execPath, [join(first, 'index.js')], { encoding: 'utf8' }),
+    );
+
+    expect(report.atStart).toEqual([]);
+    expect(report.afterProxy).toEqual(['undici.cjs']);
+    expect(report.afterYaml).toEqual(['undici.cjs', 'yaml.cjs']);
+    expect(report.agentDispatches).toBe(true);
+    expect(report.documents).toBe(1);
+  });
+
+  it('keeps zod in English only, and Node built-ins whole through require()', () => {
+    const report = JSON.parse(
+      execFileSync(process.execPath, [join(first, 'index.js')], { encoding: 'utf8' }),
+    );
+
+    expect(report.locales).toEqual(['en']);
+    expect(report.emailMessage).toBe('Invalid email address');
+    expect(report.httpRequest).toBe('function');
+  });
+
+  it('writes the entry, the packages loaded on first use, the licences and an ES module marker', () => {
+    const files = Object.keys(filesOf(first));
+    const licences = readFileSync(join(first, 'licenses.txt'), 'utf8');
+
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'index.js',
+        'chunks/undici.cjs',
+        'chunks/yaml.cjs',
+        'licenses.txt',
+        'package.json',
+      ]),
+    );
+    expect(JSON.parse(readFileSync(join(first, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
+    for (const [name, licence] of [
+      ['undici', 'MIT'],
+      ['yaml', 'ISC'],
+      ['zod', 'MIT'],
+    ]) {
+      expect(licences).toMatch(new RegExp(`^${name}\\n${licence}\\n`, 'm'));
+    }
+  });
+
+  it('builds the same bytes every time (CI compares dist/ with a fresh build)', async () => {
+    const second = await bundled();
+
+    expect(filesOf(second)).toEqual(filesOf(first));
+  }, 60_000);
+});
