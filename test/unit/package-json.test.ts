@@ -10,7 +10,7 @@ describe('package.json', () => {
   it('is installable: not private, a bin at the CLI bundle, only what the bin needs in the tarball', () => {
     expect(packageJson).not.toHaveProperty('private');
     expect(packageJson.bin).toEqual({ 'iam-gitops': 'dist/cli/index.js' });
-    expect(packageJson.files).toEqual(['dist/cli/', 'dist/licenses.txt', 'schema/']);
+    expect(packageJson.files).toEqual(['dist/cli/', 'schema/']);
   });
 
   it('has no runtime dependency: the bundles carry everything they import', () => {
