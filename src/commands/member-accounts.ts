@@ -35,6 +35,12 @@ export interface InAccountsOptions {
   readonly only?: readonly string[];
 }
 
+/** `message` without a leading `account NAME (ID): ` (role-chain's errors say it), where the line names the account already. */
+export function aboutAccount(message: string, account: TargetAccount): string {
+  const prefix = `account ${account.name} (${account.id}): `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -76,7 +82,7 @@ export async function inMemberAccounts<T>(
         context.report.progress(
           result.outcome === 'ok'
             ? `account ${name} (${id}): ${command} done in ${seconds(result.durationMs)}`
-            : `account ${name} (${id}): ${command} failed after ${seconds(result.durationMs)}: ${result.message}`,
+            : `account ${name} (${id}): ${command} failed after ${seconds(result.durationMs)}: ${aboutAccount(result.message, result.account)}`,
         );
       },
     },
@@ -105,7 +111,13 @@ export function accountProblems<T>(
 ): AccountProblem[] {
   return results.flatMap((result): AccountProblem[] => {
     if (result.outcome === 'failed')
-      return [{ account: result.account, message: result.message, kind: kindOf(result.error) }];
+      return [
+        {
+          account: result.account,
+          message: aboutAccount(result.message, result.account),
+          kind: kindOf(result.error),
+        },
+      ];
     const judged = judge(result.value);
     return judged === undefined ? [] : [{ account: result.account, ...judged }];
   });

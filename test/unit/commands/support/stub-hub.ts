@@ -1,6 +1,7 @@
 // The hub of a many-accounts run, stubbed at the SDK boundary: STS answers AssumeRole into any
 // member role with keys naming the account, and each member account's IAM client gets its own
 // stub (aws-sdk-client-mock on the instance), which the test configures per account.
+import { join } from 'node:path';
 import {
   IAMClient,
   type IAMClientResolvedConfig,
@@ -83,4 +84,27 @@ export function stubHub(configure: (account: TargetAccount, iam: IamStub) => voi
     iam,
     masked,
   };
+}
+
+/**
+ * test/fixtures/rosters/accounts-defaults: iam-gitops.yaml with prod (111111111111), dev
+ * (222222222222) and sandbox (333333333333), defaultAccounts [dev]; alice in prod and dev, carol
+ * in dev (by default), dave in prod, nobody in sandbox.
+ */
+export const ACCOUNTS_ROOT = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  'fixtures',
+  'rosters',
+  'accounts-defaults',
+);
+export const PROD_ID = '111111111111';
+export const DEV_ID = '222222222222';
+export const SANDBOX_ID = '333333333333';
+
+/** The RoleArn of every AssumeRole the hub made, in order. */
+export function assumedRoles(stub: StubHub): string[] {
+  return stub.sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input.RoleArn ?? '');
 }
