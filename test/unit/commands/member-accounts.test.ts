@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountResult } from '../../../src/accounts/run-accounts.js';
-import { targetAccounts } from '../../../src/accounts/target-accounts.js';
+import { type TargetAccount, targetAccounts } from '../../../src/accounts/target-accounts.js';
 import { CommandFailed } from '../../../src/commands/command-context.js';
 import {
   aboutAccount,
@@ -17,20 +17,16 @@ import { desiredUser } from '../support/factories.js';
 const [PROD, DEV, QA] = targetAccounts(
   { prod: { id: '111111111111' }, dev: { id: '222222222222' }, qa: { id: '333333333333' } },
   'aws',
-) as [
-  NonNullable<ReturnType<typeof targetAccounts>[number]>,
-  ReturnType<typeof targetAccounts>[number],
-  ReturnType<typeof targetAccounts>[number],
-];
+) as [TargetAccount, TargetAccount, TargetAccount];
 
-const ok = (account: typeof PROD, value: number): AccountResult<number> => ({
+const ok = (account: TargetAccount, value: number): AccountResult<number> => ({
   account,
   outcome: 'ok',
   value,
   durationMs: 1,
 });
 const failed = (
-  account: typeof PROD,
+  account: TargetAccount,
   message: string,
   error: unknown = new Error(message),
 ): AccountResult<number> => ({
@@ -47,8 +43,8 @@ describe('accountProblems', () => {
   it('names the accounts that failed and those whose value the command judges wanting, in order', () => {
     const results = [
       ok(PROD, 0),
-      failed(DEV as typeof PROD, 'account dev (222222222222): the hub role may not assume it'),
-      failed(QA as typeof PROD, 'refused', new Verdict('refused')),
+      failed(DEV, 'account dev (222222222222): the hub role may not assume it'),
+      failed(QA, 'refused', new Verdict('refused')),
       ok(PROD, 2),
     ];
 
@@ -70,7 +66,7 @@ describe('accountsFailure', () => {
   it('is one line naming every account, failed when any failed, invalid otherwise', () => {
     const invalid = { account: PROD, message: '1 plan error', kind: 'invalid' } as const;
     const broken = {
-      account: DEV as typeof PROD,
+      account: DEV,
       message: 'Throttling: Rate exceeded',
       kind: 'failed',
     } as const;
@@ -130,7 +126,7 @@ describe('rosterOfAccount', () => {
 describe('issuesByAccount and totalOf', () => {
   it('read the accounts that ran, and skip the failed ones', () => {
     const issue = { file: 'users', field: '', line: 1, column: 1, message: 'x' };
-    const results = [ok(PROD, 2), failed(DEV as typeof PROD, 'no'), ok(QA as typeof PROD, 0)];
+    const results = [ok(PROD, 2), failed(DEV, 'no'), ok(QA, 0)];
 
     expect(issuesByAccount(results, (value) => Array(value).fill(issue))).toEqual([
       { account: 'prod', issues: [issue, issue] },
