@@ -64,7 +64,7 @@ export async function inMemberAccounts<T>(
   const maxParallel = context.settings.maxParallelAccounts ?? MAX_PARALLEL_ACCOUNTS.default;
   context.report.progress(
     `${command} in ${countOf(accounts.length, 'account')} (${accounts.map((a) => a.name).join(', ')}), ` +
-      `${maxParallel} at a time, each through its iam-gitops-${kind} role`,
+      `${maxParallel} at a time, each through its member ${kind} role`,
   );
   return inEachAccount(
     accounts,

@@ -123,7 +123,7 @@ describe('runPlan across accounts', () => {
       .filter((c) => c.method === 'progress')
       .map((c) => String(c.args[0]));
     expect(progress[0]).toBe(
-      'plan in 3 accounts (prod, dev, sandbox), 4 at a time, each through its iam-gitops-plan role',
+      'plan in 3 accounts (prod, dev, sandbox), 4 at a time, each through its member plan role',
     );
     // One line as each account settles (sorted here: they settle in any order).
     expect(progress.slice(1).sort()).toEqual([
