@@ -13,7 +13,12 @@ export async function run(): Promise<void> {
     const workflow = readWorkflowContext();
     const route = routeEvent(
       workflow.event,
-      { command: settings.command, user: settings.user, roleToAssume: settings.aws.roleToAssume },
+      {
+        command: settings.command,
+        user: settings.user,
+        account: settings.account,
+        roleToAssume: settings.aws.roleToAssume,
+      },
       { oidcToken: oidcTokenAvailable() },
     );
     announce({ settings, route });

@@ -17,9 +17,12 @@ export interface AccountCounts {
   readonly errors: number;
 }
 
-/** How one account's value is reported: its counts, its Markdown section, its JSON. */
+/**
+ * How one account's value is reported: its counts, its Markdown section, its JSON. Without
+ * `counts` (a re-send, stale invitations: nothing is planned) the table shows each account's status only.
+ */
 export interface AccountReport<T> {
-  readonly counts: (value: T) => AccountCounts;
+  readonly counts?: ((value: T) => AccountCounts) | undefined;
   readonly markdown: (value: T, account: TargetAccount) => string;
   readonly json: (value: T, account: TargetAccount) => Record<string, unknown>;
 }
@@ -77,7 +80,21 @@ function row(first: string, id: string, c: AccountCounts, status: string): strin
   return `| ${first} | ${id} | ${c.creates} | ${c.updates} | ${c.offboards} | ${c.errors} | ${status} |`;
 }
 
+function statusTable<T>(results: readonly AccountResult<T>[]): string[] {
+  const lines = ['| Account | Id | Status |', '|---|---|---|'];
+  for (const result of results) {
+    const { name, id } = result.account;
+    const status =
+      result.outcome === 'failed'
+        ? `❌ failed: ${escapeCell(oneLine(result.message, ROW_MESSAGE_MAX))}`
+        : '✅';
+    lines.push(`| ${code(name)} | ${id} | ${status} |`);
+  }
+  return lines;
+}
+
 function table<T>(results: readonly AccountResult<T>[], counts: AccountReport<T>['counts']): string[] {
+  if (counts === undefined) return statusTable(results);
   const lines = [
     '| Account | Id | Creates | Updates | Offboards | Errors | Status |',
     '|---|---|--:|--:|--:|--:|---|',
@@ -250,13 +267,16 @@ export function accountsToJson<T>(
   results: readonly AccountResult<T>[],
   report: Pick<AccountReport<T>, 'counts' | 'json'>,
 ): Record<string, unknown> {
-  const ok = results.flatMap((result) => (result.outcome === 'ok' ? [report.counts(result.value)] : []));
+  const { counts } = report;
+  const ok = results.flatMap((result) =>
+    result.outcome === 'ok' && counts !== undefined ? [counts(result.value)] : [],
+  );
   return {
     version: ACCOUNTS_JSON_VERSION,
     summary: {
       accounts: results.length,
       failed: failedAccounts(results).map((f) => f.account.name),
-      ...sum(ok),
+      ...(counts !== undefined ? sum(ok) : {}),
     },
     accounts: Object.fromEntries(
       results.map((result) => [

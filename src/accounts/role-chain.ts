@@ -6,6 +6,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import {
   AssumeRoleCommand,
   type AssumeRoleCommandOutput,
+  GetCallerIdentityCommand,
   STSClient,
   type STSClientConfig,
 } from '@aws-sdk/client-sts';
@@ -13,7 +14,7 @@ import type { AwsCredentials } from '../github/oidc-credentials.js';
 import { isAwsError } from '../iam/aws-error.js';
 import { createIamClient, retrySettings, userAgent } from '../iam/iam-client.js';
 import { awsAnswerCode, failureMessage } from './failure.js';
-import { type MemberRoleKind, roleArnFor, type TargetAccount } from './target-accounts.js';
+import { hubPartition, type MemberRoleKind, roleArnFor, type TargetAccount } from './target-accounts.js';
 
 /**
  * STS refuses a DurationSeconds above one hour when the caller is itself a role session ("role
@@ -87,6 +88,27 @@ export function createHubStsClient(settings: {
     ...retrySettings(),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
   });
+}
+
+/**
+ * The hub as the environment's credentials (the CLI; the action without role-to-assume): its STS
+ * client, and the partition of the caller STS names (one GetCallerIdentity, which also proves the
+ * credentials work before any account is entered).
+ */
+export async function environmentHub(settings: {
+  readonly region: string;
+  readonly purpose?: string;
+  /** What to say when the environment holds no credentials at all. */
+  readonly noCredentials: string;
+}): Promise<{ readonly sts: STSClient; readonly partition: string }> {
+  const sts = createHubStsClient(settings);
+  try {
+    await sts.config.credentials();
+  } catch {
+    throw new Error(settings.noCredentials);
+  }
+  const partition = await hubPartition(undefined, () => sts.send(new GetCallerIdentityCommand({})));
+  return { sts, partition };
 }
 
 /** The member IAM clients of the action and the CLI: createIamClient with the member credentials. */

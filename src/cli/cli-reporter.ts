@@ -46,10 +46,10 @@ export function cliReporter(
       io.out(markdown);
       printIssues(plan.errors);
     },
-    changed(outcome) {
+    changed(outcome, account) {
       if (!options.json)
         io.err(
-          `${outcome.status.padEnd(12)} ${outcome.change.user}: ${plain(describeChange(outcome.change))}`,
+          `${account === undefined ? '' : `[${account}] `}${outcome.status.padEnd(12)} ${outcome.change.user}: ${plain(describeChange(outcome.change))}`,
         );
     },
     async applied(plan, result, markdown) {
@@ -71,6 +71,18 @@ export function cliReporter(
     },
     warning(message) {
       io.err(`warning: ${message}`);
+    },
+    async acrossAccounts(report) {
+      if (options.json) {
+        io.out(json(report.json));
+        return;
+      }
+      io.out(report.markdown());
+      for (const { account, issues } of report.issues)
+        for (const issue of issues) io.err(`[${account}] ${formatIssue(issue)}`);
+    },
+    progress(message) {
+      if (!options.json) io.err(message);
     },
   };
 }

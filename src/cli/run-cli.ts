@@ -25,7 +25,26 @@ function cliContext(request: Extract<CliRequest, { kind: 'run' }>, io: CliIo): C
       const { createIamClient } = await import('../iam/iam-client.js');
       return createIamClient({ region: settings.region, purpose: `cli-${command}` });
     },
+    hub: async () => {
+      // Loaded only with accounts in iam-gitops.yaml: the environment's credentials are the hub's.
+      const { environmentHub, memberIamClients } = await import('../accounts/role-chain.js');
+      const purpose = `cli-${command}`;
+      const hub = await environmentHub({
+        region: settings.region,
+        purpose,
+        noCredentials:
+          "no AWS credentials: with accounts in the configuration, the CLI needs the hub's credentials " +
+          "(AWS_PROFILE, AWS_ACCESS_KEY_ID, ...) to assume each account's role",
+      });
+      // The CLI prints no credentials; there is nothing to mask.
+      return {
+        ...hub,
+        mask: () => {},
+        createIamClient: memberIamClients({ region: settings.region, purpose }),
+      };
+    },
     user: request.user,
+    account: request.account,
     // In another CI, its run id names the request in the tag, as the action's does.
     runId: io.env.GITHUB_RUN_ID || 'cli',
   };

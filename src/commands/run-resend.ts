@@ -1,5 +1,7 @@
 // resend: ask the credential Lambda for new sign-in details for one user the roster names, by
 // tagging it `iam-gitops:credentials-requested`. The password never passes through this run.
+
+import { hasAccounts } from './accounts-config.js';
 import { type CommandContext, CommandFailed } from './command-context.js';
 import { NOTHING_READ, validRoster } from './read-roster.js';
 import type { ResendRequested } from './resend.js';
@@ -16,6 +18,15 @@ export async function runResend(context: CommandContext): Promise<void> {
   const resend = await import('./resend.js');
   try {
     const entry = resend.rosterUserFor(read.roster, user);
+    if (hasAccounts(read.config)) {
+      const { runResendAcrossAccounts } = await import('./run-resend-accounts.js');
+      return await runResendAcrossAccounts(context, { ...read, config: read.config }, entry);
+    }
+    if (context.account !== undefined) {
+      throw new resend.ResendRefused(
+        `account "${context.account}" was given, but ${context.settings.config.displayPath} lists no accounts (one account)`,
+      );
+    }
     const iam = await context.iamClient();
     const request = await resend.requestCredentials(iam, context.settings, entry, {
       now: new Date(),

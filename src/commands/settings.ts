@@ -45,4 +45,9 @@ export interface RunSettings extends CoreSettings, InviteSettings {
   readonly region: string;
   /** drift: fail (the step, or exit 1) when IAM differs from the roster. */
   readonly failOnDrift: boolean;
+  /**
+   * Many accounts: member accounts worked at once; undefined means MAX_PARALLEL_ACCOUNTS.default
+   * (src/accounts/run-accounts.ts), applied where the accounts are entered.
+   */
+  readonly maxParallelAccounts?: number | undefined;
 }

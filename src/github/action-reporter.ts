@@ -2,6 +2,7 @@
 // summary, step outputs and, on a pull request, the sticky plan comment. The command runners
 // (src/commands/run-*.ts) decide what to say; this says it the GitHub way.
 import * as core from '@actions/core';
+import { ACCOUNTS_COMMENT_RESERVE } from '../accounts/render-accounts.js';
 import type { CommandContext, Reporter } from '../commands/command-context.js';
 import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import type { ActionSettings } from '../settings/action-inputs.js';
@@ -12,10 +13,12 @@ import {
   annotateIssues,
   annotateWarnings,
   renderRosterErrorsMarkdown,
+  writeAccountsOutputs,
   writePlanOutputs,
   writeSummary,
 } from './report.js';
-import type { WorkflowContext } from './workflow-context.js';
+import { COMMENT_MAX_CHARS, SUMMARY_MAX_BYTES } from './truncate.js';
+import { runUrl, type WorkflowContext } from './workflow-context.js';
 
 export interface ActionRun {
   readonly settings: ActionSettings;
@@ -47,8 +50,9 @@ export function actionReporter({ settings, workflow, route }: ActionRun): Report
       await comment(markdown);
       annotateIssues(plan.errors);
     },
-    changed(outcome) {
-      core.info(`${outcome.status}: ${outcome.change.kind} ${outcome.change.user}`);
+    changed(outcome, account) {
+      const where = account === undefined ? '' : ` in ${account}`;
+      core.info(`${outcome.status}: ${outcome.change.kind} ${outcome.change.user}${where}`);
     },
     async applied(plan, _result, markdown) {
       await writePlanOutputs(plan, renderPlanMarkdown(plan));
@@ -74,6 +78,36 @@ export function actionReporter({ settings, workflow, route }: ActionRun): Report
     warning(message) {
       core.warning(message);
     },
+    async acrossAccounts(report) {
+      const whole = report.markdown();
+      core.info(whole);
+      // Cut account by account (every account keeps its row and heading), under GitHub's limit.
+      await writeSummary(
+        report.markdown({
+          measure: 'bytes',
+          limit: SUMMARY_MAX_BYTES - 2048,
+          fullReport: 'step log and the plan-json output',
+        }),
+      );
+      const { totals } = report;
+      if (totals.changes !== undefined) await writeAccountsOutputs(report.json, totals.changes, whole);
+      if (totals.drift !== undefined) core.setOutput('drift-count', totals.drift);
+      if (totals.staleInvites !== undefined) core.setOutput('stale-invites-count', totals.staleInvites);
+      for (const { account, issues } of report.issues)
+        annotateIssues(issues, `iam-gitops: account ${account}`);
+      if (report.command === 'plan') {
+        const url = runUrl(workflow);
+        await comment(
+          report.markdown({
+            limit: COMMENT_MAX_CHARS - ACCOUNTS_COMMENT_RESERVE,
+            fullReport: url === undefined ? 'job summary' : `[job summary](${url})`,
+          }),
+        );
+      }
+    },
+    progress(message) {
+      core.info(message);
+    },
   };
 }
 
@@ -96,7 +130,12 @@ export function actionContext(run: ActionRun): CommandContext {
       const { iamClientForRun } = await import('./oidc-credentials.js');
       return iamClientForRun(settings.aws, settings.region, route.command);
     },
+    hub: async () => {
+      const { hubAccessForRun } = await import('./oidc-credentials.js');
+      return hubAccessForRun(settings.aws, settings.region, route.command);
+    },
     user: route.user,
+    account: route.account,
     runId: workflow.runId === undefined ? 'local' : String(workflow.runId),
   };
 }

@@ -1,6 +1,7 @@
 // Which command a run performs. `command: auto` (the default) follows the event that started the
 // workflow; any other value overrides it. Pure: the event, the inputs and what the runner offers
 // in, a route out.
+import { ACCOUNT_NAME_PATTERN } from '../config/repo-config-schema.js';
 import { isIamUserName } from '../settings/fields.js';
 
 export const COMMANDS = ['validate', 'plan', 'apply', 'resend', 'drift'] as const;
@@ -20,6 +21,11 @@ export interface Route {
   readonly reason: string;
   /** The user to re-send credentials to: the `user` input, else the dispatch's own `user` input. */
   readonly user: string | undefined;
+  /**
+   * Many accounts, resend: the one account to re-send in (the `account` input, else the dispatch's
+   * own `account` input); undefined: every account the user is in.
+   */
+  readonly account?: string | undefined;
   /** Something the person should see on the run (a notice), when the route is not what they asked for. */
   readonly notice?: { readonly title: string; readonly message: string };
 }
@@ -28,6 +34,8 @@ export interface Route {
 export interface RouteInputs {
   readonly command: CommandInput;
   readonly user: string | undefined;
+  /** `account`: many accounts, resend only. */
+  readonly account?: string | undefined;
   /** `role-to-assume`: a plan needs the OIDC token only when a role is to be assumed with it. */
   readonly roleToAssume?: string | undefined;
 }
@@ -48,6 +56,12 @@ function text(value: unknown): string | undefined {
 export function dispatchUser(event: WorkflowEvent): string | undefined {
   if (event.name !== 'workflow_dispatch') return undefined;
   return text(record(event.payload.inputs)?.user);
+}
+
+/** The `account` a workflow_dispatch was started with (`on.workflow_dispatch.inputs.account`). */
+export function dispatchAccount(event: WorkflowEvent): string | undefined {
+  if (event.name !== 'workflow_dispatch') return undefined;
+  return text(record(event.payload.inputs)?.account);
 }
 
 /** The repository's default branch as the push payload names it, as a ref. */
@@ -122,6 +136,19 @@ export function routeEvent(
     route = { command: inputs.command, reason: 'set by the command input', user };
   } else {
     route = { ...autoRoute(event, user), user };
+  }
+  if (inputs.account !== undefined && route.command !== 'resend') {
+    throw new RouteError(
+      `the account input is for resend only (this run is ${route.command}, which works in every account)`,
+    );
+  }
+  if (route.command === 'resend') {
+    const account = inputs.account ?? dispatchAccount(event);
+    // Chosen by whoever dispatches, like `user`: refused unless it is an account name.
+    if (account !== undefined && !ACCOUNT_NAME_PATTERN.test(account)) {
+      throw new RouteError(`account ${JSON.stringify(account)} is not an account name`);
+    }
+    if (account !== undefined) route = { ...route, account };
   }
   // GitHub never gives a fork's pull request an OIDC token: without one there is no role to plan
   // with, so the roster is validated and the person is told why there is no plan.

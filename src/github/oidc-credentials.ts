@@ -6,6 +6,7 @@
 import * as core from '@actions/core';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { AssumeRoleWithWebIdentityCommandOutput, STSClient } from '@aws-sdk/client-sts';
+import type { HubAccess } from '../commands/command-context.js';
 import { isAwsError } from '../iam/aws-error.js';
 import { createIamClient, retrySettings, userAgent } from '../iam/iam-client.js';
 import type { AwsAccessSettings } from '../settings/action-inputs.js';
@@ -139,6 +140,10 @@ export async function assumeRoleWithOidc(
   };
 }
 
+const NO_CREDENTIALS =
+  'no AWS credentials: set role-to-assume (and give the job `permissions: id-token: write`), ' +
+  'or configure credentials in an earlier step';
+
 /**
  * The IAM client for this run: acting as `role-to-assume` through GitHub OIDC, or, without that
  * input, with the credentials the SDK finds in the environment (checked here, so that their
@@ -154,10 +159,7 @@ export async function iamClientForRun(
     try {
       await iam.config.credentials();
     } catch {
-      throw new Error(
-        'no AWS credentials: set role-to-assume (and give the job `permissions: id-token: write`), ' +
-          'or configure credentials in an earlier step',
-      );
+      throw new Error(NO_CREDENTIALS);
     }
     core.info('AWS credentials: from the environment (role-to-assume is not set)');
     return iam;
@@ -172,4 +174,46 @@ export async function iamClientForRun(
     `AWS credentials: ${assumed.assumedRoleArn ?? aws.roleToAssume}, assumed with the GitHub OIDC token`,
   );
   return createIamClient({ region, purpose: `action-${purpose}`, credentials: assumed.credentials });
+}
+
+/**
+ * Many accounts: the hub for this run. `role-to-assume` is the hub role, assumed with the GitHub
+ * OIDC token as for one account; without it, the environment's credentials are the hub's. Each
+ * member account is then entered by AssumeRole from these credentials (src/accounts/role-chain.ts),
+ * its keys masked as they arrive.
+ */
+export async function hubAccessForRun(
+  aws: AwsAccessSettings,
+  region: string,
+  purpose: string,
+): Promise<HubAccess> {
+  const { createHubStsClient, environmentHub, memberIamClients } = await import('../accounts/role-chain.js');
+  const { partitionOf } = await import('../accounts/target-accounts.js');
+  const common = {
+    mask: (secret: string) => core.setSecret(secret),
+    createIamClient: memberIamClients({ region, purpose: `action-${purpose}` }),
+    durationSeconds: aws.roleDurationSeconds,
+  };
+  if (aws.roleToAssume === undefined) {
+    const hub = await environmentHub({ region, purpose: `action-${purpose}`, noCredentials: NO_CREDENTIALS });
+    core.info(
+      'AWS credentials: from the environment (role-to-assume is not set), as the hub of the accounts',
+    );
+    return { ...hub, ...common };
+  }
+  const assumed = await assumeRoleWithOidc({
+    roleArn: aws.roleToAssume,
+    sessionName: aws.roleSessionName,
+    durationSeconds: aws.roleDurationSeconds,
+    region,
+  });
+  core.info(
+    `AWS credentials: ${assumed.assumedRoleArn ?? aws.roleToAssume}, assumed with the GitHub OIDC token, ` +
+      'as the hub: each account is entered through its member role',
+  );
+  return {
+    sts: createHubStsClient({ region, purpose: `action-${purpose}`, credentials: assumed.credentials }),
+    partition: partitionOf(aws.roleToAssume),
+    ...common,
+  };
 }

@@ -11,10 +11,10 @@ import { formatIssue, type RosterIssue } from '../roster/roster-issue.js';
 import { OUTPUT_MAX_BYTES, SUMMARY_MAX_BYTES, truncateMarkdown } from './truncate.js';
 
 /** GitHub shows at most 10 error annotations per step in the UI; all are still in the log. */
-export function annotateIssues(issues: readonly RosterIssue[]): void {
+export function annotateIssues(issues: readonly RosterIssue[], title = 'iam-gitops'): void {
   for (const issue of issues) {
     core.error(issue.field === '' ? issue.message : `${issue.field}: ${issue.message}`, {
-      title: 'iam-gitops',
+      title,
       file: issue.file,
       startLine: issue.line,
       startColumn: issue.column,
@@ -63,9 +63,25 @@ export function renderRosterErrorsMarkdown(issues: readonly RosterIssue[]): stri
 
 /** Sets changes-count, plan-json (a file path) and plan-markdown. */
 export async function writePlanOutputs(plan: Plan, markdown: string): Promise<string> {
+  return writeOutputs(renderPlanJson(plan), changeCount(plan), markdown);
+}
+
+/**
+ * Many accounts: plan-json is the document with every account's result (accountsToJson),
+ * changes-count the total over the accounts, plan-markdown the report with a section per account.
+ */
+export async function writeAccountsOutputs(
+  json: Record<string, unknown>,
+  changes: number,
+  markdown: string,
+): Promise<string> {
+  return writeOutputs(`${JSON.stringify(json, null, 2)}\n`, changes, markdown);
+}
+
+async function writeOutputs(json: string, changes: number, markdown: string): Promise<string> {
   const path = join(process.env.RUNNER_TEMP || tmpdir(), 'iam-gitops-plan.json');
-  await writeFile(path, renderPlanJson(plan));
-  core.setOutput('changes-count', changeCount(plan));
+  await writeFile(path, json);
+  core.setOutput('changes-count', changes);
   core.setOutput('plan-json', path);
   core.setOutput(
     'plan-markdown',

@@ -31,6 +31,11 @@ export interface ActionSettings extends RunSettings {
   readonly githubToken: string;
   /** The user to re-send credentials to (resend); empty falls back to the dispatch's `user` input. */
   readonly user: string | undefined;
+  /**
+   * Many accounts, resend: the one account to re-send in; empty falls back to the dispatch's
+   * `account` input, then to every account the user is in.
+   */
+  readonly account?: string | undefined;
   /** Whether pull requests get the plan as a comment. */
   readonly comment: boolean;
 }
@@ -51,6 +56,7 @@ const actionInputs = z.object({
   'on-remove': runOptions['on-remove'],
   'max-removals': runOptions['max-removals'],
   'invite-expiry-days': runOptions['invite-expiry-days'],
+  'max-parallel-accounts': runOptions['max-parallel-accounts'],
   'expire-invites': yamlBoolean.default(false),
   'fail-on-drift': yamlBoolean.default(false),
   comment: yamlBoolean.default(true),
@@ -59,6 +65,8 @@ const actionInputs = z.object({
   'role-duration-seconds': roleDurationSeconds.default(3600),
   // Checked with the route: the dispatch's own `user` input may stand in for it.
   user: z.string().optional(),
+  // Checked with the route, as `user`: the dispatch's own `account` input may stand in for it.
+  account: z.string().optional(),
 });
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings {
@@ -90,6 +98,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings
     // A secret: read outside the schema, so that no message can ever quote it.
     githubToken: core.getInput('github-token'),
     user: inputs.user,
+    account: inputs.account,
     comment: inputs.comment,
   };
 }

@@ -3,8 +3,9 @@
 // `max-removals` is, then the CLI's own (`--json`). Every invalid flag is reported at once.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { MAX_PARALLEL_ACCOUNTS } from '../accounts/run-accounts.js';
 import type { RunSettings } from '../commands/settings.js';
-import { REPO_CONFIG_FILE } from '../config/repo-config-schema.js';
+import { accountName, REPO_CONFIG_FILE } from '../config/repo-config-schema.js';
 import { DEFAULT_IAM_PATH } from '../contract.js';
 import { DEFAULT_MAX_REMOVALS } from '../plan/plan.js';
 import { VERSION } from '../version.js';
@@ -28,6 +29,8 @@ export type CliRequest =
       readonly command: CliCommand;
       /** resend: the IAM user to re-send sign-in details to. */
       readonly user: string | undefined;
+      /** resend, many accounts: the one account to re-send in (default: every account the user is in). */
+      readonly account: string | undefined;
       readonly settings: CliSettings;
     };
 
@@ -60,12 +63,19 @@ Options:
   --invite-expiry-days N  drift, invites: stale after N days unused, 1-3650 (default: 14)
   --expire-invites        drift, invites: delete the login profile of each stale invitation
   --fail-on-drift         drift: exit 1 when IAM differs from the roster
+  --max-parallel-accounts N
+                          many accounts: accounts worked at once, ${MAX_PARALLEL_ACCOUNTS.min}-${MAX_PARALLEL_ACCOUNTS.max} (default: ${MAX_PARALLEL_ACCOUNTS.default})
+  --account NAME          resend, many accounts: only in this account of ${REPO_CONFIG_FILE}
+                          (default: every account the user is in)
   --json                  machine-readable output on stdout
   -h, --help              this text
   -v, --version           the version
 
 Paths are relative to the current directory. AWS credentials and endpoint come from the SDK's
-standard chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...).
+standard chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...). With accounts: in
+${REPO_CONFIG_FILE}, those credentials are the hub's: each account is entered by STS AssumeRole
+into its iam-gitops-plan role (plan, drift, invites) or iam-gitops-apply role (apply, resend,
+--expire-invites).
 Exit codes: 0 success, 1 invalid roster, plan error, refused re-send or drift with
 --fail-on-drift, 2 usage, AWS or other failure.`;
 
@@ -79,6 +89,8 @@ const cliFlags = z.object({
   'on-remove': runOptions['on-remove'],
   'max-removals': runOptions['max-removals'],
   'invite-expiry-days': runOptions['invite-expiry-days'],
+  'max-parallel-accounts': runOptions['max-parallel-accounts'],
+  account: accountName.optional(),
   'expire-invites': z.boolean().default(false),
   'fail-on-drift': z.boolean().default(false),
   json: z.boolean().default(false),
@@ -94,6 +106,8 @@ const STRING_FLAGS = [
   'on-remove',
   'max-removals',
   'invite-expiry-days',
+  'max-parallel-accounts',
+  'account',
 ] as const;
 const BOOLEAN_FLAGS = ['expire-invites', 'fail-on-drift', 'json'] as const;
 
@@ -156,6 +170,9 @@ export function parseCliFlags(
   if (!parsed.success)
     throw new UsageError(settingErrors(parsed.error, raw, (name) => `--${name}`).join('\n'));
   const flags = parsed.data;
+  if (flags.account !== undefined && command !== 'resend') {
+    throw new UsageError(`--account is for resend only (${command} works in every account)`);
+  }
   if (command !== 'validate' && flags.repository === undefined) {
     throw new UsageError(
       '--repository OWNER/REPO (or GITHUB_REPOSITORY) is required: it scopes which users are managed',
@@ -165,6 +182,7 @@ export function parseCliFlags(
     kind: 'run',
     command,
     user,
+    account: flags.account,
     settings: {
       ...runSettings({ ...flags, repository: flags.repository ?? '' }, cwd),
       json: flags.json,

@@ -6,6 +6,7 @@
 // inputs, flags) and what only one of them has (OIDC and the comment; --json).
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
+import { MAX_PARALLEL_ACCOUNTS } from '../accounts/run-accounts.js';
 import {
   DEFAULT_INVITE_EXPIRY_DAYS,
   type RepoConfigLocation,
@@ -38,6 +39,9 @@ export const runOptions = {
   'max-removals': wholeNumber(0, MAX_USERS_PER_ACCOUNT).default(DEFAULT_MAX_REMOVALS),
   'invite-expiry-days': wholeNumber(1, MAX_INVITE_EXPIRY_DAYS).default(DEFAULT_INVITE_EXPIRY_DAYS),
   region: awsRegion.default(DEFAULT_REGION),
+  // No default here: a run without `accounts` has nothing to bound, and the one default is
+  // MAX_PARALLEL_ACCOUNTS.default, applied where the accounts are entered.
+  'max-parallel-accounts': wholeNumber(MAX_PARALLEL_ACCOUNTS.min, MAX_PARALLEL_ACCOUNTS.max).optional(),
 } as const;
 
 /** What both surfaces hand to runSettings(), once parsed. */
@@ -53,6 +57,7 @@ export interface RunValues {
   readonly 'expire-invites': boolean;
   readonly 'fail-on-drift': boolean;
   readonly region: string;
+  readonly 'max-parallel-accounts'?: number | undefined;
 }
 
 /**
@@ -80,6 +85,7 @@ export function runSettings(values: RunValues, root: string): RunSettings {
     expireInvites: values['expire-invites'],
     failOnDrift: values['fail-on-drift'],
     region: values.region,
+    maxParallelAccounts: values['max-parallel-accounts'],
   };
 }
 

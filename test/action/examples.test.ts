@@ -156,6 +156,41 @@ describe('examples/iam-gitops.yml', () => {
   });
 });
 
+describe('examples/iam-gitops-accounts.yml', () => {
+  const accounts = () =>
+    parse(readFileSync(join(EXAMPLES, 'iam-gitops-accounts.yml'), 'utf8')) as Workflow & {
+      on: { workflow_dispatch: { inputs: Record<string, { required: boolean }> } };
+    };
+  const ours = (job: Job | undefined) => job?.steps.find((step) => step.uses?.startsWith('iam-gitops/'));
+
+  it('is the one-account workflow with the hub roles, the account to re-send in and the bound on parallel accounts', () => {
+    const workflow = accounts();
+    const single = example();
+
+    expect(Object.keys(workflow.jobs)).toEqual(Object.keys(single.jobs));
+    expect(workflow.permissions).toEqual(single.permissions);
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      expect(job.permissions).toEqual(single.jobs[name]?.permissions);
+      expect(job.environment).toEqual(single.jobs[name]?.environment);
+    }
+    expect(workflow.on.workflow_dispatch.inputs.account).toMatchObject({ required: false });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: workflow expressions, not JS templates
+    const dispatched = { user: '${{ inputs.user }}', account: '${{ inputs.account }}' };
+    expect(ours(workflow.jobs.resend)?.with).toMatchObject(dispatched);
+    expect(ours(workflow.jobs.apply)?.with?.['max-parallel-accounts']).toBe(4);
+    expect(
+      Object.fromEntries(
+        Object.entries(workflow.jobs).map(([name, job]) => [name, ours(job)?.with?.['role-to-assume']]),
+      ),
+    ).toEqual({
+      plan: expect.stringMatching(/:role\/iam-gitops-hub-plan$/),
+      apply: expect.stringMatching(/:role\/iam-gitops-hub-apply$/),
+      resend: expect.stringMatching(/:role\/iam-gitops-hub-apply$/),
+      drift: expect.stringMatching(/:role\/iam-gitops-hub-plan$/),
+    });
+  });
+});
+
 describe.each(DOC_PATHS.map((path) => [path.split('/').slice(-2).join('/'), path]))('%s', (_name, path) => {
   it('is current with action.yml and the example workflow (npx tsx scripts/action-docs.ts)', () => {
     const doc = readFileSync(path, 'utf8');

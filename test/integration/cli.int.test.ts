@@ -7,8 +7,9 @@ import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateGroupCommand, GetUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freshAccount, type TestAccount } from '../support/aws.js';
+import { freshAccount, randomAccountId, type TestAccount } from '../support/aws.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
+import { accountIn } from '../support/moto-account.js';
 import { makeRosterDir, type RosterDir } from '../support/roster-dir.js';
 
 const run = promisify(execFile);
@@ -159,6 +160,78 @@ describe('iam-gitops plan and apply', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--repository OWNER/REPO (or GITHUB_REPOSITORY) is required');
     expect(proxy.requests).toEqual([]);
+  });
+});
+
+describe('iam-gitops across accounts', () => {
+  const ACCESS_DENIED_XML =
+    '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>' +
+    '<Code>AccessDenied</Code><Message>not authorized to perform: sts:AssumeRole</Message></Error>' +
+    '<RequestId>fault-proxy</RequestId></ErrorResponse>';
+
+  it("plans, applies and re-sends in each account from the hub's credentials, one account's failure isolated", async () => {
+    // The environment's credentials (the test's fresh account) are the hub's; two member accounts.
+    const [alpha, beta] = [randomAccountId(), randomAccountId()];
+    const admins = await Promise.all(
+      [alpha, beta].map(async (id) => new IAMClient((await accountIn(account.endpoint, id)).clientConfig)),
+    );
+    for (const admin of admins) await admin.send(new CreateGroupCommand({ GroupName: 'developers' }));
+    await writeFile(
+      join(roster.root, 'iam-gitops.yaml'),
+      `accounts:\n  alpha: { id: "${alpha}" }\n  beta: { id: "${beta}" }\ndefaultAccounts: [alpha, beta]\n`,
+    );
+    const env = { ...awsEnv(), GITHUB_REPOSITORY: 'acme/iam-users', GITHUB_RUN_ID: '41' };
+    const usersIn = async (admin: IAMClient | undefined) =>
+      ((await admin?.send(new ListUsersCommand({ PathPrefix: '/iam-gitops/' })))?.Users ?? [])
+        .map((u) => u.UserName)
+        .sort();
+
+    const planned = await cli(['plan', '--json', '--max-parallel-accounts', '1'], env, roster.root);
+
+    expect(planned.code).toBe(0);
+    expect(JSON.parse(planned.stdout)).toMatchObject({
+      summary: { accounts: 2, failed: [], creates: 4, errors: 0 },
+      accounts: { alpha: { accountId: alpha, outcome: 'ok' }, beta: { accountId: beta, outcome: 'ok' } },
+    });
+    expect(
+      proxy.requests
+        .filter((r) => r.action === 'AssumeRole')
+        .map((r) => new URLSearchParams(r.body).get('RoleArn')),
+    ).toEqual([
+      `arn:aws:iam::${alpha}:role/iam-gitops/iam-gitops-plan`,
+      `arn:aws:iam::${beta}:role/iam-gitops/iam-gitops-plan`,
+    ]);
+
+    proxy.setRule((request) =>
+      request.action === 'AssumeRole' && request.body.includes(beta)
+        ? { kind: 'respond', status: 403, body: ACCESS_DENIED_XML }
+        : undefined,
+    );
+    const refused = await cli(['apply'], env, roster.root);
+    proxy.setRule(undefined);
+    const rerun = await cli(['apply'], env, roster.root);
+    const resend = await cli(['resend', 'alice@example.com', '--account', 'beta'], env, roster.root);
+
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^1 of 2 accounts failed: beta \\(${beta}\\): the hub role may not assume`),
+    );
+    expect(refused.stderr).toContain('[alpha] done         alice@example.com: create at /iam-gitops/');
+    expect(refused.stdout).toContain('## iam-gitops apply for `acme/iam-users` at `/iam-gitops/`');
+    expect(rerun.code).toBe(0);
+    expect(await usersIn(admins[0])).toEqual(['alice@example.com', 'build-bot']);
+    expect(await usersIn(admins[1])).toEqual(['alice@example.com', 'build-bot']);
+    expect(resend.code).toBe(0);
+    const tagOf = async (admin: IAMClient | undefined) =>
+      (await admin?.send(new GetUserCommand({ UserName: 'alice@example.com' })))?.User?.Tags?.find(
+        (tag) => tag.Key === 'iam-gitops:credentials-requested',
+      )?.Value;
+    expect(await tagOf(admins[1])).toMatch(/ run 41$/);
+    expect(await tagOf(admins[0])).toBeUndefined();
+    for (const output of [planned, refused, rerun, resend]) {
+      expect(output.stdout + output.stderr).not.toContain(account.credentials.secretAccessKey);
+    }
+    for (const admin of admins) admin.destroy();
   });
 });
 

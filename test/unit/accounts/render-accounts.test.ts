@@ -338,3 +338,25 @@ describe('renderAccountsJson', () => {
     expect(JSON.parse(text)).toEqual(accountsToJson(results, REPORT));
   });
 });
+
+describe('renderAccountsMarkdown without counts', () => {
+  it('shows each account with its status only, and the JSON summary without counts', () => {
+    const results = [ok('prod', 1, 'tagged'), failed('dev', 2, 'refused')];
+    const report = {
+      markdown: (value: Planned) => value.text,
+      json: (value: Planned) => ({ text: value.text }),
+    };
+
+    const markdown = renderAccountsMarkdown(results, report, { title: TITLE });
+
+    expect(markdown.split('\n').slice(0, 6)).toEqual([
+      TITLE,
+      '',
+      '| Account | Id | Status |',
+      '|---|---|---|',
+      '| `prod` | 111111111111 | ✅ |',
+      '| `dev` | 222222222222 | ❌ failed: refused |',
+    ]);
+    expect(accountsToJson(results, report).summary).toEqual({ accounts: 2, failed: ['dev'] });
+  });
+});

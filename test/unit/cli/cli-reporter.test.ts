@@ -71,3 +71,48 @@ describe('cliReporter', () => {
     expect(io.stdout).toEqual(['Asked for dana']);
   });
 });
+
+describe('cliReporter, many accounts', () => {
+  const report = {
+    command: 'plan' as const,
+    results: [],
+    markdown: () => '## iam-gitops plan for two accounts',
+    json: { version: 1, summary: { accounts: 2 } },
+    totals: { changes: 3 },
+    issues: [{ account: 'prod', issues: [ISSUE] }],
+  };
+
+  it('prints the report, then each account issue on stderr naming its account; or the JSON', async () => {
+    const text = capture();
+    const json = capture();
+
+    await cliReporter(text, { json: false, displayDir: 'users' }).acrossAccounts(report);
+    await cliReporter(json, { json: true, displayDir: 'users' }).acrossAccounts(report);
+
+    expect(text.stdout).toEqual(['## iam-gitops plan for two accounts']);
+    expect(text.stderr).toEqual(['[prod] users/a.yaml:2:7: name: bad']);
+    expect(JSON.parse(json.stdout.join('\n'))).toEqual(report.json);
+    expect(json.stderr).toEqual([]);
+  });
+
+  it('tells progress and changes with their account on stderr, and nothing of it with --json', () => {
+    const text = capture();
+    const json = capture();
+    const outcome = {
+      status: 'done' as const,
+      change: { kind: 'add-to-group' as const, user: 'alice', group: 'dev' },
+    };
+
+    for (const io of [text, json]) {
+      const reporter = cliReporter(io, { json: io === json, displayDir: 'users' });
+      reporter.progress('account prod (111111111111): apply done in 1.0 s');
+      reporter.changed(outcome, 'prod');
+    }
+
+    expect(text.stderr).toEqual([
+      'account prod (111111111111): apply done in 1.0 s',
+      '[prod] done         alice: join dev',
+    ]);
+    expect(json.stderr).toEqual([]);
+  });
+});

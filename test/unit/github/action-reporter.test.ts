@@ -4,13 +4,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AccountResult } from '../../../src/accounts/run-accounts.js';
+import { targetAccounts } from '../../../src/accounts/target-accounts.js';
+import { planAccountReport } from '../../../src/commands/account-reports.js';
+import { accountsReport } from '../../../src/commands/member-accounts.js';
 import { routeEvent, type WorkflowEvent } from '../../../src/github/event-route.js';
 import { PLAN_MARKER } from '../../../src/github/pr-comment.js';
+import type { Plan } from '../../../src/plan/plan.js';
 import { renderPlanMarkdown } from '../../../src/plan/render-markdown.js';
 import type { ActionSettings } from '../../../src/settings/action-inputs.js';
 import { type FakeGitHub, startFakeGitHub } from '../../support/fake-github.js';
 import { runSettingsIn } from '../commands/support/command-context.js';
-import { emptyPlan } from '../support/factories.js';
+import { emptyPlan, samplePlan, userPlan } from '../support/factories.js';
 
 const fake: FakeGitHub = await startFakeGitHub({ repository: 'acme/iam-users' });
 vi.stubEnv('GITHUB_API_URL', fake.apiUrl);
@@ -133,6 +138,94 @@ describe('actionReporter', () => {
 
     expect(fake.comments).toEqual([]);
     expect(await summary()).toBe('plan\n');
+  });
+});
+
+const [PROD, DEV] = targetAccounts({ prod: { id: '111111111111' }, dev: { id: '222222222222' } }, 'aws');
+
+/** A many-accounts plan: prod planned (sample plan, with a plan error), dev failed to enter. */
+function plannedAcrossAccounts(prodPlan: Plan = samplePlan()) {
+  const results: AccountResult<Plan>[] = [
+    { account: PROD as NonNullable<typeof PROD>, outcome: 'ok', value: prodPlan, durationMs: 5 },
+    {
+      account: DEV as NonNullable<typeof DEV>,
+      outcome: 'failed',
+      error: new Error('AccessDenied: no'),
+      message: 'AccessDenied: no',
+      durationMs: 5,
+    },
+  ];
+  return accountsReport({
+    command: 'plan',
+    title: '## iam-gitops plan for `acme/iam-users` at `/iam-gitops/`',
+    results,
+    report: planAccountReport,
+    totals: { changes: 7 },
+    issues: [{ account: 'prod', issues: prodPlan.errors }],
+  });
+}
+
+describe('actionReporter.acrossAccounts', () => {
+  it('comments once with the table and every account, and writes the totals and the per-account JSON', async () => {
+    await reporterFor(PULL_REQUEST).acrossAccounts(plannedAcrossAccounts());
+
+    expect(fake.comments).toHaveLength(1);
+    const body = fake.comments[0]?.body ?? '';
+    expect(body.startsWith(`${PLAN_MARKER}\n## iam-gitops plan for`)).toBe(true);
+    expect(body).toContain('| `prod` | 111111111111 | 1 | 1 | 0 | 1 | ⚠️ 1 error |');
+    expect(body).toContain('| `dev` | 222222222222 | – | – | – | – | ❌ failed: AccessDenied: no |');
+    expect(body).toContain('### Account `prod` (111111111111)');
+    expect(body).toContain('### Account `dev` (222222222222) ❌ failed');
+    expect(await summary()).toContain('### Account `dev` (222222222222) ❌ failed');
+    const outputs = await readFile(join(scratch, 'output'), 'utf8');
+    expect(outputs).toMatch(/changes-count<<.*\n7\n/);
+    const json = JSON.parse(await readFile(join(scratch, 'iam-gitops-plan.json'), 'utf8'));
+    expect(json).toMatchObject({
+      version: 1,
+      summary: { accounts: 2, failed: ['dev'] },
+      accounts: {
+        prod: { outcome: 'ok', accountId: '111111111111' },
+        dev: { outcome: 'failed', error: 'AccessDenied: no' },
+      },
+    });
+    // Plan errors are annotated at their line, titled with their account.
+    expect(stdout.filter((line) => line.startsWith('::error'))).toEqual([
+      '::error title=iam-gitops%3A account prod,file=users/e`rin|x.yaml,line=2,col=5::groups.0: group "nope" does not exist in IAM (groups are not created by iam-gitops)\n',
+    ]);
+  });
+
+  it("cuts the comment account by account under GitHub's limit; the summary keeps everything", async () => {
+    const users = Array.from({ length: 900 }, (_, i) =>
+      userPlan(`user${String(i).padStart(4, '0')}-${'x'.repeat(40)}@example.com`, [
+        { kind: 'add-to-group', user: `user${i}`, group: 'developers' },
+      ]),
+    );
+
+    await reporterFor(PULL_REQUEST).acrossAccounts(plannedAcrossAccounts(emptyPlan({ users })));
+
+    const body = fake.comments[0]?.body ?? '';
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toContain('### Account `dev` (222222222222) ❌ failed');
+    expect(body).toMatch(
+      /Account `prod`: \d+ of \d+ characters of its section are shown here; the whole section is in the \[job summary\]\(https:\/\/github\.com\/acme\/iam-users\/actions\/runs\/7\)/,
+    );
+    expect(await summary()).toContain('user0899-');
+  });
+
+  it('does not comment outside a pull request, and sets the drift outputs of a drift run', async () => {
+    const push: WorkflowEvent = { name: 'schedule', ref: undefined, payload: {} };
+    const report = {
+      ...plannedAcrossAccounts(),
+      command: 'drift' as const,
+      totals: { changes: 7, drift: 3, staleInvites: 1 },
+    };
+
+    await reporterFor(push).acrossAccounts(report);
+
+    expect(fake.comments).toEqual([]);
+    const outputs = await readFile(join(scratch, 'output'), 'utf8');
+    expect(outputs).toMatch(/drift-count<<.*\n3\n/);
+    expect(outputs).toMatch(/stale-invites-count<<.*\n1\n/);
   });
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  dispatchAccount,
   dispatchUser,
   isForkPullRequest,
   PULL_REQUEST_TARGET_REFUSAL,
@@ -183,5 +184,66 @@ describe('pullRequestNumber', () => {
   it('is the pull request number, or undefined outside a pull request', () => {
     expect(pullRequestNumber(event('pull_request'))).toBe(42);
     expect(pullRequestNumber(event('schedule'))).toBeUndefined();
+  });
+});
+
+describe('routeEvent, many accounts', () => {
+  const dispatch = (inputs: Record<string, unknown>): WorkflowEvent => ({
+    name: 'workflow_dispatch',
+    ref: 'refs/heads/main',
+    payload: { inputs },
+  });
+
+  it("re-sends in the account input, else the dispatch's own account input, else every account", () => {
+    expect(routeEvent(dispatch({ user: 'alice' }), { command: 'auto', user: undefined })).not.toHaveProperty(
+      'account',
+    );
+    expect(
+      routeEvent(dispatch({ user: 'alice', account: 'dev' }), { command: 'auto', user: undefined }),
+    ).toMatchObject({
+      command: 'resend',
+      account: 'dev',
+    });
+    expect(
+      routeEvent(dispatch({ user: 'alice', account: 'dev' }), {
+        command: 'auto',
+        user: undefined,
+        account: 'prod',
+      }),
+    ).toMatchObject({ account: 'prod' });
+  });
+
+  it('refuses an account that is not an account name, and an account input for another command', () => {
+    expect(() =>
+      routeEvent(dispatch({ user: 'alice', account: 'prod\n::error::x' }), {
+        command: 'auto',
+        user: undefined,
+      }),
+    ).toThrow(new RouteError('account "prod\\n::error::x" is not an account name'));
+    expect(() =>
+      routeEvent(
+        { name: 'schedule', ref: undefined, payload: {} },
+        { command: 'auto', user: undefined, account: 'prod' },
+      ),
+    ).toThrow(
+      new RouteError(
+        'the account input is for resend only (this run is drift, which works in every account)',
+      ),
+    );
+  });
+});
+
+describe('dispatchAccount', () => {
+  it('reads inputs.account of a workflow_dispatch only', () => {
+    expect(
+      dispatchAccount({
+        name: 'workflow_dispatch',
+        ref: undefined,
+        payload: { inputs: { account: ' dev ' } },
+      }),
+    ).toBe('dev');
+    expect(
+      dispatchAccount({ name: 'push', ref: undefined, payload: { inputs: { account: 'dev' } } }),
+    ).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import {
   AssumeRoleWithWebIdentityCommand,
+  GetCallerIdentityCommand,
   InvalidIdentityTokenException,
   STSClient,
   STSServiceException,
@@ -9,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   assumeRoleWithOidc,
+  hubAccessForRun,
   jwtClaims,
   OidcTokenUnavailable,
   STS_AUDIENCE,
@@ -137,5 +139,64 @@ describe('assumeRoleWithOidc', () => {
     await expect(assumeRoleWithOidc(SETTINGS, { getIDToken, sts, env: RUNNER })).rejects.toThrow(
       `STS returned no credentials for ${ROLE}`,
     );
+  });
+});
+
+describe('hubAccessForRun', () => {
+  const AWS = { roleSessionName: 'iam-gitops', roleDurationSeconds: 7200 };
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('assumes role-to-assume with the OIDC token as the hub, in its partition, masking with setSecret', async () => {
+    for (const [name, value] of Object.entries(RUNNER)) vi.stubEnv(name, value);
+    vi.mocked(core.getIDToken).mockResolvedValue(TOKEN);
+    stsMock.on(AssumeRoleWithWebIdentityCommand).resolves({ Credentials: ISSUED });
+    const hubRole = 'arn:aws-us-gov:iam::111122223333:role/iam-gitops-hub-plan';
+
+    const hub = await hubAccessForRun({ ...AWS, roleToAssume: hubRole }, 'us-gov-west-1', 'plan');
+
+    expect(stsMock.commandCalls(AssumeRoleWithWebIdentityCommand).map((c) => c.args[0].input)).toEqual([
+      { RoleArn: hubRole, RoleSessionName: 'iam-gitops', WebIdentityToken: TOKEN, DurationSeconds: 7200 },
+    ]);
+    expect(hub.partition).toBe('aws-us-gov');
+    expect(hub.durationSeconds).toBe(7200);
+    expect(await hub.sts.config.credentials()).toMatchObject({ accessKeyId: ISSUED.AccessKeyId });
+    expect(await hub.sts.config.region()).toBe('us-gov-west-1');
+    hub.mask('ASIAMEMBER');
+    expect(vi.mocked(core.setSecret).mock.calls.at(-1)).toEqual(['ASIAMEMBER']);
+    hub.sts.destroy();
+  });
+
+  it("without role-to-assume, is the environment's credentials, in the partition STS names", async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDENVIRONMENT');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+    stsMock.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws-cn:sts::111122223333:assumed-role/hub/x' });
+
+    const hub = await hubAccessForRun({ ...AWS, roleToAssume: undefined }, 'cn-north-1', 'drift');
+
+    expect(hub.partition).toBe('aws-cn');
+    expect(await hub.sts.config.credentials()).toMatchObject({ accessKeyId: 'AKIDENVIRONMENT' });
+    expect(stsMock.commandCalls(AssumeRoleWithWebIdentityCommand)).toEqual([]);
+    hub.sts.destroy();
+  });
+
+  it('without any credentials says what to set, before calling STS', async () => {
+    for (const name of [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_PROFILE',
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+    ])
+      vi.stubEnv(name, '');
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/credentials');
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/config');
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+
+    await expect(hubAccessForRun({ ...AWS, roleToAssume: undefined }, 'us-east-1', 'plan')).rejects.toThrow(
+      'no AWS credentials: set role-to-assume (and give the job `permissions: id-token: write`), or configure credentials in an earlier step',
+    );
+    expect(stsMock.calls()).toEqual([]);
   });
 });

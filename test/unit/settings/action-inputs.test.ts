@@ -188,3 +188,22 @@ describe('readInputs, offboarding', () => {
     expect(() => readInputs()).toThrow(message);
   });
 });
+
+describe('readInputs, many accounts', () => {
+  it('reads max-parallel-accounts and account; an unset bound is left to the runner', () => {
+    expect(readInputs()).toMatchObject({ maxParallelAccounts: undefined, account: undefined });
+
+    input('max-parallel-accounts', '2');
+    input('account', 'prod');
+
+    expect(readInputs()).toMatchObject({ maxParallelAccounts: 2, account: 'prod' });
+  });
+
+  it('bounds max-parallel-accounts', () => {
+    input('max-parallel-accounts', '100');
+
+    expect(() => readInputs()).toThrow(
+      'input max-parallel-accounts must be a whole number from 1 to 32 (got "100")',
+    );
+  });
+});

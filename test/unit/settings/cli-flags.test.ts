@@ -134,3 +134,31 @@ describe('parseCliFlags', () => {
     expect(() => parseCliFlags(argv, { GITHUB_REPOSITORY: 'acme/r' }, CWD)).toThrow(new UsageError(message));
   });
 });
+
+describe('parseCliFlags, many accounts', () => {
+  const env = { GITHUB_REPOSITORY: 'acme/iam-users' };
+
+  it('reads --max-parallel-accounts within its bounds, for every command', () => {
+    const request = parseCliFlags(['apply', '--max-parallel-accounts', '8'], env, CWD);
+
+    expect(request).toMatchObject({ kind: 'run', command: 'apply', settings: { maxParallelAccounts: 8 } });
+    expect(() => parseCliFlags(['plan', '--max-parallel-accounts', '0'], env, CWD)).toThrow(
+      new UsageError('--max-parallel-accounts must be a whole number from 1 to 32 (got "0")'),
+    );
+    expect(() => parseCliFlags(['plan', '--max-parallel-accounts', '33'], env, CWD)).toThrow(UsageError);
+  });
+
+  it('takes --account for resend only, and only an account name', () => {
+    expect(parseCliFlags(['resend', 'alice@example.com', '--account', 'prod'], env, CWD)).toMatchObject({
+      command: 'resend',
+      user: 'alice@example.com',
+      account: 'prod',
+    });
+    expect(() => parseCliFlags(['plan', '--account', 'prod'], env, CWD)).toThrow(
+      new UsageError('--account is for resend only (plan works in every account)'),
+    );
+    expect(() => parseCliFlags(['resend', 'alice@example.com', '--account', 'no good'], env, CWD)).toThrow(
+      /^--account must be an account name/,
+    );
+  });
+});

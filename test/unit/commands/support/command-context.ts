@@ -1,7 +1,7 @@
 // A CommandContext for the runners' tests: settings for a roster in a temporary checkout, the
 // recording reporter, and IAM stubbed at the SDK boundary.
 import { join } from 'node:path';
-import type { CommandContext } from '../../../../src/commands/command-context.js';
+import type { CommandContext, HubAccess } from '../../../../src/commands/command-context.js';
 import type { RunSettings } from '../../../../src/commands/settings.js';
 import { configLocation } from '../../../../src/settings/run-options.js';
 import { REPOSITORY, SCOPE } from '../../support/factories.js';
@@ -34,7 +34,13 @@ export interface TestContext extends CommandContext {
 
 export function testContext(
   settings: RunSettings,
-  extra: { readonly user?: string; readonly runId?: string } = {},
+  extra: {
+    readonly user?: string;
+    readonly runId?: string;
+    readonly account?: string;
+    /** Many accounts: the hub (support/stub-hub.ts). */
+    readonly hub?: HubAccess;
+  } = {},
 ): TestContext {
   const makeClient = iamClientFactory();
   let calls = 0;
@@ -45,7 +51,13 @@ export function testContext(
       calls++;
       return makeClient();
     },
+    hub: async () => {
+      if (extra.hub === undefined)
+        throw new Error('this test gave no hub: a one-account run never asks for one');
+      return extra.hub;
+    },
     user: extra.user,
+    account: extra.account,
     runId: extra.runId ?? '8812345678',
     iamClientCalls: () => calls,
   };

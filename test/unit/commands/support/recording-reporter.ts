@@ -44,5 +44,7 @@ export function recordingReporter(): RecordingReporter {
     drifted: later('drifted'),
     invites: later('invites'),
     warning: record('warning'),
+    acrossAccounts: later('acrossAccounts'),
+    progress: record('progress'),
   };
 }
