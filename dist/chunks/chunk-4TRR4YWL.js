@@ -1,0 +1,3 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+function s(r){return r.replace(/\\/g,"\\\\").replace(/\|/g,"\\|").replace(/`/g,"'").replace(/[\r\n]+/g," ")}function c(r){return`\`${s(r)}\``}function l(r,n,e=`${n}s`){return`${r} ${r===1?n:e}`}function g(r,n){return[`> [!${r}]`,...n.map(e=>e===""?">":`> ${e}`)].join(`
+`)}async function p(r,n,e){let a=new Array(r.length),o=0,i=async()=>{for(;o<r.length;){let t=o++;a[t]=await e(r[t],t)}};return await Promise.all(Array.from({length:Math.max(1,Math.min(n,r.length))},i)),a}export{s as a,c as b,l as c,g as d,p as e};

@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+var o=["disable","delete"],a="disable";function d(e){return e.users.reduce((r,n)=>r+n.changes.length,0)+e.offboard.length}function s(e){let r=`${e.file}:${e.line}:${e.column}`;return e.field===""?`${r}: ${e.message}`:`${r}: ${e.field}: ${e.message}`}function l(e,r){return e.file.localeCompare(r.file)||e.line-r.line||e.column-r.column}export{o as a,a as b,d as c,s as d,l as e};

@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{b as m}from"./chunk-6JFL65YR.js";import{l as r,t as i}from"./chunk-JDOT4SPU.js";function d(e){if(typeof e!="object"||e===null)return;let n=e;if(typeof n.Code=="string")return n.Code;if(typeof n.name=="string")return n.name.replace(/Exception$/,"")}function c(e,...n){let o=d(e);return o!==void 0&&n.some(t=>t.replace(/Exception$/,"")===o)}var a=r(m,"AWSIdentityManagementV20100508","IAMClient",i),g={},l=(e,n,o,t)=>[];export{a,g as b,l as c,c as d};
