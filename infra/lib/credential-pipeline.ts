@@ -354,33 +354,34 @@ export function topicKeyStatements(
   stack: Stack,
   arns: { readonly ruleArn: string; readonly topicArn: string; readonly alarmTopicArn: string },
 ): iam.PolicyStatement[] {
-  const use = ['kms:GenerateDataKey*', 'kms:Decrypt'];
-  const forTopic = (topicArn: string) => ({ 'kms:EncryptionContext:aws:sns:topicArn': topicArn });
+  // A service may use the key for one source only, and only to encrypt or read one topic's messages.
+  const keyUse = (sid: string, service: string, source: Record<string, unknown>, topicArn: string) =>
+    new iam.PolicyStatement({
+      sid,
+      principals: [new iam.ServicePrincipal(service)],
+      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions: { ...source, StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn } },
+    });
   return [
-    new iam.PolicyStatement({
-      sid: 'EventBridgeRuleEncrypts',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: use,
-      resources: ['*'],
-      conditions: { ArnEquals: { 'aws:SourceArn': arns.ruleArn }, StringEquals: forTopic(arns.topicArn) },
-    }),
-    new iam.PolicyStatement({
-      sid: 'SnsDeliversToTheLambda',
-      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
-      actions: use,
-      resources: ['*'],
-      conditions: { ArnEquals: { 'aws:SourceArn': arns.topicArn }, StringEquals: forTopic(arns.topicArn) },
-    }),
-    new iam.PolicyStatement({
-      sid: 'CloudWatchAlarmsEncrypt',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: use,
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'aws:SourceArn': alarmArnPattern(stack) },
-        StringEquals: forTopic(arns.alarmTopicArn),
-      },
-    }),
+    keyUse(
+      'EventBridgeRuleEncrypts',
+      'events.amazonaws.com',
+      { ArnEquals: { 'aws:SourceArn': arns.ruleArn } },
+      arns.topicArn,
+    ),
+    keyUse(
+      'SnsDeliversToTheLambda',
+      'sns.amazonaws.com',
+      { ArnEquals: { 'aws:SourceArn': arns.topicArn } },
+      arns.topicArn,
+    ),
+    keyUse(
+      'CloudWatchAlarmsEncrypt',
+      'cloudwatch.amazonaws.com',
+      { ArnLike: { 'aws:SourceArn': alarmArnPattern(stack) } },
+      arns.alarmTopicArn,
+    ),
   ];
 }
 

@@ -1,14 +1,15 @@
 // The whole installation in one stack, deployed once per account in us-east-1: the trail, the
 // SES sender, the credential pipeline and the two GitHub roles. Outputs are what the user pastes
 // into the workflow and DNS.
-import { CfnOutput, Stack, type StackProps, Token } from 'aws-cdk-lib';
+import { Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { CredentialPipeline } from './credential-pipeline.js';
+import { addCredentialDelivery } from './credential-delivery.js';
+import type { CredentialPipeline } from './credential-pipeline.js';
 import { GithubOidcRoles } from './github-oidc-roles.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
-import { SesSender } from './ses-sender.js';
 import type { Settings } from './settings.js';
+import { addStackOutputs } from './stack-outputs.js';
 import { ManagementEventsTrail } from './trail.js';
 
 /** IAM is global and CloudTrail delivers its events to EventBridge in this region only. */
@@ -50,52 +51,20 @@ export class IamGitopsStack extends Stack {
 
     this.trail = settings.existingTrail ? undefined : new ManagementEventsTrail(this, 'ManagementEvents');
     this.roles = new GithubOidcRoles(this, 'GitHub', { settings });
-    const sender = new SesSender(this, 'Sender', {
-      sender: settings.sender,
-      existing: settings.existingSenderIdentity,
-    });
-    this.pipeline = new CredentialPipeline(this, 'Credentials', {
+    const { sender, pipeline } = addCredentialDelivery(this, {
       settings,
       code: props.lambdaCode,
-      senderIdentityArn: sender.identityArn,
-      configurationSet: {
-        name: sender.configurationSet.configurationSetName,
-        arn: sender.configurationSetArn,
-      },
       applyRoleArn: this.roles.applyRole.roleArn,
     });
-    acknowledgeNagFindings({ settings, roles: this.roles, pipeline: this.pipeline, trail: this.trail });
+    this.pipeline = pipeline;
+    acknowledgeNagFindings({ settings, roles: this.roles, pipeline, trail: this.trail });
 
-    const output = (key: string, value: string, description: string) =>
-      new CfnOutput(this, key, { key, value, description });
-    output(
-      'PlanRoleArn',
-      this.roles.planRole.roleArn,
-      'role-to-assume for pull requests and the drift report',
+    addStackOutputs(
+      this,
+      { roles: this.roles, sender, pipeline, iamPath: settings.iamPath, hub: false },
+      this.trail === undefined
+        ? {}
+        : { TrailArn: [this.trail.trailArn, 'the trail recording management events'] },
     );
-    output('ApplyRoleArn', this.roles.applyRole.roleArn, 'role-to-assume for the apply job');
-    output(
-      'TopicArn',
-      this.pipeline.topic.topicArn,
-      'SNS topic that carries IAM events to the credential Lambda',
-    );
-    output(
-      'CredentialFunctionName',
-      this.pipeline.function.functionName,
-      'the credential Lambda (its logs say why an email was or was not sent)',
-    );
-    output(
-      'ConfigurationSetName',
-      sender.configurationSet.configurationSetName,
-      'the SES configuration set (TLS required) the credential email is sent with',
-    );
-    output(
-      'DeadLetterQueueUrl',
-      this.pipeline.deadLetterQueue.queueUrl,
-      'events that got no credentials email; the DeadLetterAlarm watches it',
-    );
-    output('IamPath', settings.iamPath, 'the managed IAM path: the workflow must use the same one');
-    if (this.trail !== undefined)
-      output('TrailArn', this.trail.trailArn, 'the trail recording management events');
   }
 }

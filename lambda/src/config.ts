@@ -59,50 +59,52 @@ function invalid(name: string, expected: string): ConfigError {
   return new ConfigError(`environment variable ${name} must be ${expected}`);
 }
 
+/**
+ * The check of one variable: the value where `holds`, else an error naming the variable and what it
+ * must be.
+ */
+function checker(
+  name: string,
+  holds: (value: string) => boolean,
+  expected: string,
+): (value: string) => string {
+  return (value) => {
+    if (!holds(value)) throw invalid(name, expected);
+    return value;
+  };
+}
+
 /** `it@example.com` or `IT team <it@example.com>`, on one line (a newline would inject headers). */
-function checkSender(value: string): string {
+function isSender(value: string): boolean {
   const address = /<([^<>]+)>$/.exec(value)?.[1] ?? value;
-  if (/[\r\n]/.test(value) || !isEmailAddress(address)) {
-    throw invalid(LAMBDA_ENV.sender, 'an email address, optionally as "Name <address>"');
-  }
-  return value;
-}
-
-function checkPath(value: string): string {
-  if (!isIamPath(value)) throw invalid(LAMBDA_ENV.managedPath, 'an IAM path such as /iam-gitops/');
-  return value;
-}
-
-function checkTopicArn(value: string): string {
-  if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(value)) {
-    throw invalid(LAMBDA_ENV.topicArn, 'an SNS topic ARN');
-  }
-  return value;
-}
-
-function checkDomain(value: string): string {
-  if (!isDomain(value)) throw invalid(LAMBDA_ENV.emailDomain, 'a domain such as example.com');
-  return value;
-}
-
-function checkRoleArn(value: string): string {
-  if (!ROLE_ARN_PATTERN.test(value)) {
-    throw invalid(LAMBDA_ENV.applyRoleArn, 'an IAM role ARN, path included (arn:aws:iam::ACCOUNT:role/NAME)');
-  }
-  return value;
+  return !/[\r\n]/.test(value) && isEmailAddress(address);
 }
 
 /** The link goes into an email: nothing but https, so it can never be `javascript:` or plain http. */
-function checkUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalid(LAMBDA_ENV.signInUrl, 'an https URL');
-  }
-  if (url.protocol !== 'https:') throw invalid(LAMBDA_ENV.signInUrl, 'an https URL');
-  return value;
+function isHttpsUrl(value: string): boolean {
+  return URL.canParse(value) && new URL(value).protocol === 'https:';
 }
+
+const checkSender = checker(LAMBDA_ENV.sender, isSender, 'an email address, optionally as "Name <address>"');
+const checkPath = checker(LAMBDA_ENV.managedPath, isIamPath, 'an IAM path such as /iam-gitops/');
+const checkTopicArn = checker(
+  LAMBDA_ENV.topicArn,
+  (value) => /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(value),
+  'an SNS topic ARN',
+);
+const checkDomain = checker(LAMBDA_ENV.emailDomain, isDomain, 'a domain such as example.com');
+const checkRoleArn = checker(
+  LAMBDA_ENV.applyRoleArn,
+  (value) => ROLE_ARN_PATTERN.test(value),
+  'an IAM role ARN, path included (arn:aws:iam::ACCOUNT:role/NAME)',
+);
+const checkUrl = checker(LAMBDA_ENV.signInUrl, isHttpsUrl, 'an https URL');
+/** SES configuration set names: 1-64 letters, digits, _ and -. */
+const checkConfigurationSet = checker(
+  LAMBDA_ENV.configurationSet,
+  (value) => /^[\w-]{1,64}$/.test(value),
+  'an SES configuration set name',
+);
 
 /** `example.com,corp.example`: each one a lower-case domain, as guardrails.recipientDomains has them. */
 function checkRecipientDomains(value: string): readonly string[] {
@@ -161,13 +163,6 @@ function checkMemberAccounts(value: string, partition: string): readonly MemberA
     throw invalid(LAMBDA_ENV.memberAccounts, `${MEMBER_ACCOUNTS_FORMAT} (${problems.join('; ')})`);
   }
   return Object.entries(parsed.data).map(([id, entry]) => resolveMemberAccount(partition, id, entry));
-}
-
-/** SES configuration set names: 1-64 letters, digits, _ and -. */
-function checkConfigurationSet(value: string): string {
-  if (!/^[\w-]{1,64}$/.test(value))
-    throw invalid(LAMBDA_ENV.configurationSet, 'an SES configuration set name');
-  return value;
 }
 
 export function readConfig(env: Env): Config {

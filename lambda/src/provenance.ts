@@ -1,7 +1,8 @@
-// Whose event is this? The Lambda acts only for its own apply role, in its own account, or (the
-// central Lambda) for a listed member account's apply role, in that account (DESIGN.md,
-// "Provenance" and "Many accounts"). Decided from the event alone; IAM is asked afterwards whether
-// the event still agrees with the user as IAM has it now.
+// Whose event is this? One rule, whatever the accounts: an event's account is answered through its
+// MEMBER_ACCOUNTS entry when listed (the central Lambda), else, when it is the Lambda's own, through
+// APPLY_ROLE_ARN; only a session of that apply role is acted for (DESIGN.md, "Provenance" and "Many
+// accounts"). Decided from the event alone; IAM is asked afterwards whether the event still agrees
+// with the user as IAM has it now.
 import type { MemberAccount } from '../../src/contract.js';
 import { isSameRole } from './arn.js';
 import type { UserIdentity } from './envelope.js';
@@ -9,7 +10,7 @@ import type { UserIdentity } from './envelope.js';
 export interface ProvenanceSettings {
   /** From the invocation context's function ARN. */
   readonly ownAccountId: string;
-  /** APPLY_ROLE_ARN: the only principal acted for in the own account. */
+  /** APPLY_ROLE_ARN: the only principal acted for in the own account, unless that is a listed member. */
   readonly applyRoleArn: string;
   /** MEMBER_ACCOUNTS: each acted for only through its own apply role. */
   readonly memberAccounts?: readonly MemberAccount[] | undefined;
@@ -39,12 +40,16 @@ export interface EventOrigin {
   readonly userIdentity: UserIdentity | undefined;
 }
 
+/**
+ * The account the event is answered in: a listed member through its entry (the hub's own account
+ * too, when `accounts:` lists it), else the Lambda's own account, else none.
+ */
 function accountOf(origin: EventOrigin, settings: ProvenanceSettings): EventAccount | undefined {
   const id = origin.eventAccount;
   if (origin.recipientAccountId !== id) return undefined;
-  if (id === settings.ownAccountId) return { kind: 'own', id };
   const member = settings.memberAccounts?.find((candidate) => candidate.id === id);
-  return member === undefined ? undefined : { kind: 'member', id, member };
+  if (member !== undefined) return { kind: 'member', id, member };
+  return id === settings.ownAccountId ? { kind: 'own', id } : undefined;
 }
 
 /** Whether the call was made with credentials of an assumed session of `roleArn`. */

@@ -295,6 +295,50 @@ describe('handleSnsEvent, member accounts', () => {
     expect(logs.emf()[0]).toMatchObject({ account: prod.id, [LAMBDA_METRICS.sent]: 1 });
   });
 
+  describe('its own account listed as a member', () => {
+    const tooling: MemberAccount = {
+      id: ACCOUNT,
+      name: 'tooling',
+      applyRoleArn: `arn:aws:iam::${ACCOUNT}:role/iam-gitops/tooling-apply`,
+      credentialsRoleArn: `arn:aws:iam::${ACCOUNT}:role/iam-gitops/iam-gitops-credentials`,
+    };
+    const memberIam = new IAMClient({ region: 'us-east-1' });
+    const clientsAskedFor: string[] = [];
+
+    beforeEach(() => {
+      clientsAskedFor.length = 0;
+      deps = {
+        ...deps,
+        config: { ...deps.config, memberAccounts: [prod, tooling] },
+        memberIam: (member) => {
+          clientsAskedFor.push(member.id);
+          return memberIam;
+        },
+      };
+    });
+
+    it("acts for the entry's apply role, through the entry's client", async () => {
+      givenManagedUser('alice@example.com');
+
+      const reports = await handleSnsEvent(
+        addressed('create-user', { accountId: ACCOUNT, issuerArn: tooling.applyRoleArn }),
+        deps,
+      );
+
+      expect(reports).toMatchObject([{ outcome: 'sent', account: ACCOUNT }]);
+      expect(clientsAskedFor).toEqual([ACCOUNT]);
+      expect(new Set(iamMock.send.thisValues)).toEqual(new Set([memberIam]));
+    });
+
+    it('refuses APPLY_ROLE_ARN there, asking IAM nothing', async () => {
+      const reports = await handleSnsEvent(addressed('create-user', { accountId: ACCOUNT }), deps);
+
+      expect(reports).toMatchObject([{ outcome: 'refused', reason: 'not-apply-role', account: ACCOUNT }]);
+      expect(clientsAskedFor).toEqual([]);
+      expect(iamMock.calls()).toHaveLength(0);
+    });
+  });
+
   it('refuses an account that is neither its own nor a member', async () => {
     deps = { ...deps, config: { ...deps.config, memberAccounts: [prod] } };
 

@@ -31,6 +31,14 @@ function sessionOf(roleArn: string): UserIdentity {
 
 const single: ProvenanceSettings = { ownAccountId: OWN, applyRoleArn: APPLY_ROLE };
 const central: ProvenanceSettings = { ...single, memberAccounts: [prod] };
+// The hub's own account listed under `accounts:` too, with the member roles the StackSet puts there.
+const hubAsMember: MemberAccount = {
+  id: OWN,
+  name: 'tooling',
+  applyRoleArn: `arn:aws:iam::${OWN}:role/iam-gitops/tooling-apply`,
+  credentialsRoleArn: `arn:aws:iam::${OWN}:role/iam-gitops/iam-gitops-credentials`,
+};
+const centralListingItself: ProvenanceSettings = { ...single, memberAccounts: [prod, hubAsMember] };
 
 const ownEvent: EventOrigin = {
   eventAccount: OWN,
@@ -110,19 +118,10 @@ describe('checkProvenance, many accounts', () => {
     });
   });
 
-  it('still accepts its own account with APPLY_ROLE_ARN', () => {
-    expect(checkProvenance(ownEvent, central)).toEqual({ ok: true, account: { kind: 'own', id: OWN } });
-  });
-
   it.each<[string, EventOrigin, string]>([
     [
       "the hub's apply role in a member account",
       { ...prodEvent, userIdentity: sessionOf(APPLY_ROLE) },
-      'not-apply-role',
-    ],
-    [
-      "a member's apply role in the hub",
-      { ...ownEvent, userIdentity: sessionOf(prod.applyRoleArn) },
       'not-apply-role',
     ],
     [
@@ -139,5 +138,46 @@ describe('checkProvenance, many accounts', () => {
     ["a member's event claiming the hub as its source", { ...prodEvent, eventAccount: OWN }, 'other-account'],
   ])('refuses %s', (_what, origin, reason) => {
     expect(checkProvenance(origin, central)).toEqual({ ok: false, reason });
+  });
+});
+
+// One rule: an event's account is answered through its MEMBER_ACCOUNTS entry when listed, else, the
+// Lambda's own account, through APPLY_ROLE_ARN. Each way beside the session the other way accepts.
+describe('checkProvenance, its own account listed or not', () => {
+  it('answers its own account, not listed, through APPLY_ROLE_ARN', () => {
+    expect(checkProvenance(ownEvent, central)).toEqual({ ok: true, account: { kind: 'own', id: OWN } });
+  });
+
+  it("refuses a member's apply role in its own account, not listed", () => {
+    expect(checkProvenance({ ...ownEvent, userIdentity: sessionOf(prod.applyRoleArn) }, central)).toEqual({
+      ok: false,
+      reason: 'not-apply-role',
+    });
+  });
+
+  it('answers its own account, listed, through the member entry', () => {
+    const event: EventOrigin = { ...ownEvent, userIdentity: sessionOf(hubAsMember.applyRoleArn) };
+
+    expect(checkProvenance(event, centralListingItself)).toEqual({
+      ok: true,
+      account: { kind: 'member', id: OWN, member: hubAsMember },
+    });
+  });
+
+  it.each<[string, UserIdentity]>([
+    ['APPLY_ROLE_ARN', sessionOf(APPLY_ROLE)],
+    ["another member's apply role", sessionOf(prod.applyRoleArn)],
+  ])('refuses %s in its own account, listed', (_what, userIdentity) => {
+    expect(checkProvenance({ ...ownEvent, userIdentity }, centralListingItself)).toEqual({
+      ok: false,
+      reason: 'not-apply-role',
+    });
+  });
+
+  it('answers the other members as before when it lists itself', () => {
+    expect(checkProvenance(prodEvent, centralListingItself)).toEqual({
+      ok: true,
+      account: { kind: 'member', id: prod.id, member: prod },
+    });
   });
 });

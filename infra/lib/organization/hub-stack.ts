@@ -6,16 +6,17 @@
 // in every member account. No trail: the hub manages no users, each member's trail records its own.
 // The pipeline is the single-account one (credential-pipeline.ts), on the hub bus and with the
 // member accounts: the same encrypted topic, explicit Deny, configuration set, alarms and Lambda.
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { CredentialPipeline } from '../credential-pipeline.js';
+import { addCredentialDelivery } from '../credential-delivery.js';
+import type { CredentialPipeline } from '../credential-pipeline.js';
 import { GithubOidcRoles } from '../github-oidc-roles.js';
 import { assertRequiredRegion } from '../iam-gitops-stack.js';
 import { acknowledgePipeline } from '../nag-suppressions.js';
-import { SesSender } from '../ses-sender.js';
 import type { Settings } from '../settings.js';
+import { addStackOutputs } from '../stack-outputs.js';
 import { CentralEventBus } from './central-event-bus.js';
 import { hubRoleStatements, memberAccountsForLambda } from './member-roles.js';
 import { MemberStackSet } from './member-stack-set.js';
@@ -46,21 +47,12 @@ export class IamGitopsHubStack extends Stack {
       settings,
       statements: hubRoleStatements(this.partition, organization.accounts),
     });
-    const sender = new SesSender(this, 'Sender', {
-      sender: settings.sender,
-      existing: settings.existingSenderIdentity,
-    });
     this.bus = new CentralEventBus(this, 'Events', {
       memberAccountIds: organization.accounts.map((account) => account.id),
     });
-    this.pipeline = new CredentialPipeline(this, 'Credentials', {
+    const { sender, pipeline } = addCredentialDelivery(this, {
       settings,
       code: props.lambdaCode,
-      senderIdentityArn: sender.identityArn,
-      configurationSet: {
-        name: sender.configurationSet.configurationSetName,
-        arn: sender.configurationSetArn,
-      },
       // The hub apply role creates no user in the hub (it may only assume the members' apply
       // roles), and the rule takes only the members' events: the Lambda's own-account rule then
       // holds for a role that never calls IAM here, and every answer goes through a member's
@@ -71,6 +63,7 @@ export class IamGitopsHubStack extends Stack {
       eventBus: this.bus.bus as events.IEventBus,
       memberAccounts: memberAccountsForLambda(organization.accounts),
     });
+    this.pipeline = pipeline;
     // The hub roles hold no wildcard (exact member role ARNs); the pipeline's findings are those of
     // one account, without the IAM ones (the Lambda's IAM rights are the members' credentials roles).
     acknowledgePipeline(this.pipeline, settings);
@@ -88,40 +81,13 @@ export class IamGitopsHubStack extends Stack {
       },
     });
 
-    const output = (key: string, value: string, description: string) =>
-      new CfnOutput(this, key, { key, value, description });
-    output(
-      'PlanRoleArn',
-      this.roles.planRole.roleArn,
-      "role-to-assume for pull requests and the drift report (the hub's; it chains into each account)",
+    addStackOutputs(
+      this,
+      { roles: this.roles, sender, pipeline, iamPath: settings.iamPath, hub: true },
+      {
+        EventBusArn: [this.bus.bus.eventBusArn, "the hub bus receiving the member accounts' IAM events"],
+        StackSetName: [this.members.stackSet.stackSetName, "the StackSet holding the member accounts' roles"],
+      },
     );
-    output('ApplyRoleArn', this.roles.applyRole.roleArn, "role-to-assume for the apply job (the hub's)");
-    output('EventBusArn', this.bus.bus.eventBusArn, "the hub bus receiving the member accounts' IAM events");
-    output(
-      'StackSetName',
-      this.members.stackSet.stackSetName,
-      "the StackSet holding the member accounts' roles",
-    );
-    output(
-      'TopicArn',
-      this.pipeline.topic.topicArn,
-      "SNS topic that carries the members' IAM events to the central credential Lambda",
-    );
-    output(
-      'ConfigurationSetName',
-      sender.configurationSet.configurationSetName,
-      'the SES configuration set (TLS required) the credential email is sent with',
-    );
-    output(
-      'CredentialFunctionName',
-      this.pipeline.function.functionName,
-      'the central credential Lambda (its logs say why an email was or was not sent)',
-    );
-    output(
-      'DeadLetterQueueUrl',
-      this.pipeline.deadLetterQueue.queueUrl,
-      'events that got no credentials email; the DeadLetterAlarm watches it',
-    );
-    output('IamPath', settings.iamPath, 'the managed IAM path: the workflow must use the same one');
   }
 }
