@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // tests (*.int.test.ts) share one moto server started by the global setup.
 export default defineConfig({
   test: {
+    // Once for the whole run: a private temp directory, and a failed run if a test leaves a file in it.
+    globalSetup: ['test/support/temp-dir-guard.ts'],
     projects: [
       {
         test: {

@@ -59,6 +59,8 @@ describe('npm run local-action', () => {
       env: {
         PATH: [dirname(process.execPath), process.env.PATH ?? ''].join(delimiter),
         HOME: process.env.HOME ?? scratch,
+        // The run's temp directory (test/support/temp-dir-guard.ts), where npx and tsx keep their caches.
+        TMPDIR: tmpdir(),
         // local-action stubs @actions/core by the path `npm ls` gives; a worktree whose
         // node_modules is a link must resolve imports by that path too. No effect in a clone.
         NODE_OPTIONS: '--preserve-symlinks',

@@ -254,6 +254,8 @@ describe('the package as a roster repository installs it', () => {
       npm_config_audit: 'false',
       npm_config_fund: 'false',
       npm_config_update_notifier: 'false',
+      // The run's temp directory (test/support/temp-dir-guard.ts), where npm keeps Node's compile cache.
+      TMPDIR: tmpdir(),
     };
     const packed = await run('npm', ['pack', '--json', '--pack-destination', scratch], {
       cwd: ROOT,

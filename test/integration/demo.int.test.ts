@@ -1,6 +1,7 @@
 // npm run demo, as a newcomer runs it: the whole story end to end, in under a minute, with no
 // password in its output and no server left running. A forged re-send is refused on the way.
 import { execFile, execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,8 @@ describe('npm run demo', () => {
       [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'demo/run.ts'],
       {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+        // The run's temp directory (test/support/temp-dir-guard.ts), where tsx keeps its cache.
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TMPDIR: tmpdir() },
         maxBuffer: 16 * 1024 * 1024,
       },
     );
