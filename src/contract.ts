@@ -127,7 +127,7 @@ export const LAMBDA_ENV = {
   applyRoleArn: 'APPLY_ROLE_ARN',
   /** Optional, comma-separated: credentials are emailed only inside these domains (guardrails). */
   recipientDomains: 'RECIPIENT_DOMAINS',
-  /** Required: the SES configuration set (TLS required) every credentials email names (ConfigurationSetName). */
+  /** Optional: the SES configuration set (the infrastructure's requires TLS) every credentials email names. */
   configurationSet: 'CONFIGURATION_SET',
   /**
    * Many accounts only (the central Lambda in the hub): the accounts whose events it answers, each

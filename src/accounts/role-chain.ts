@@ -10,7 +10,7 @@ import {
   STSClient,
   type STSClientConfig,
 } from '@aws-sdk/client-sts';
-import type { AwsCredentials } from '../github/oidc-credentials.js';
+import { type AssumedRole, type AwsCredentials, assumedRoleFrom } from '../iam/assumed-role.js';
 import { isAwsError } from '../iam/aws-error.js';
 import { createIamClient, retrySettings, userAgent } from '../iam/iam-client.js';
 import { awsAnswerCode, failureMessage } from './failure.js';
@@ -167,17 +167,12 @@ function explain(
   return new MemberRoleError(message, account, roleArn, code, { cause: error });
 }
 
-interface Assumed {
-  readonly credentials: AwsCredentials;
-  readonly assumedRoleArn: string | undefined;
-}
-
 async function assumeOnce(
   account: TargetAccount,
   kind: MemberRoleKind,
   roleArn: string,
   settings: RoleChainSettings,
-): Promise<Assumed> {
+): Promise<AssumedRole> {
   let answer: AssumeRoleCommandOutput;
   try {
     // No SourceIdentity and no session tags: setting either needs sts:SetSourceIdentity or
@@ -194,8 +189,9 @@ async function assumeOnce(
   } catch (error) {
     throw explain(error, account, roleArn, kind);
   }
-  const c = answer.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+  // Masked before any use: from here on the runner prints *** in their place.
+  const assumed = assumedRoleFrom(answer, settings.mask);
+  if (assumed === undefined) {
     throw new MemberRoleError(
       `account ${account.name} (${account.id}): STS returned no credentials for ${roleArn}`,
       account,
@@ -203,19 +199,7 @@ async function assumeOnce(
       undefined,
     );
   }
-  // Masked before any use: from here on the runner prints *** in their place.
-  settings.mask(c.AccessKeyId);
-  settings.mask(c.SecretAccessKey);
-  settings.mask(c.SessionToken);
-  return {
-    credentials: {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      sessionToken: c.SessionToken,
-      ...(c.Expiration ? { expiration: c.Expiration } : {}),
-    },
-    assumedRoleArn: answer.AssumedRoleUser?.Arn,
-  };
+  return assumed;
 }
 
 /**

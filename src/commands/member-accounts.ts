@@ -23,11 +23,28 @@ import type {
   FailureKind,
 } from './command-context.js';
 import { CommandFailed } from './command-context.js';
+import type { PlanOutcome } from './make-plan.js';
 import type { RosterToPlan } from './read-roster.js';
 
 /** `validated` with only the users of `account`: what makePlan plans in that account. */
 export function rosterOfAccount(validated: RosterToPlan, account: string): RosterToPlan {
   return { ...validated, roster: rosterForAccount(validated.roster, validated.config, account) };
+}
+
+/**
+ * One account's plan: its share of the roster against its own listing, read through its session.
+ * The session's ARN names the account for a boundary given by name, with no extra call.
+ */
+export async function planInAccount(
+  context: CommandContext,
+  read: RosterToPlan,
+  session: MemberSession,
+): Promise<PlanOutcome> {
+  // Loaded here, not at start: a broken roster never loads the AWS SDK.
+  const { makePlan } = await import('./make-plan.js');
+  return makePlan(rosterOfAccount(read, session.account.name), context.settings, session.iam, {
+    accountArn: session.assumedRoleArn,
+  });
 }
 
 export interface InAccountsOptions {

@@ -14,7 +14,7 @@ import {
   accountsReport,
   inMemberAccounts,
   issuesByAccount,
-  rosterOfAccount,
+  planInAccount,
   totalOf,
 } from './member-accounts.js';
 import type { ValidRoster } from './read-roster.js';
@@ -23,7 +23,6 @@ export async function runApplyAcrossAccounts(
   context: CommandContext,
   read: ValidRoster & { readonly config: AccountsRepoConfig },
 ): Promise<void> {
-  const { makePlan } = await import('./make-plan.js');
   const results = await inMemberAccounts(
     context,
     read.config,
@@ -31,9 +30,7 @@ export async function runApplyAcrossAccounts(
     'apply',
     async (session): Promise<AccountApplied> => {
       const { name } = session.account;
-      const { plan } = await makePlan(rosterOfAccount(read, name), context.settings, session.iam, {
-        accountArn: session.assumedRoleArn,
-      });
+      const { plan } = await planInAccount(context, read, session);
       // A plan with errors (a missing group, the removal guard) changes nothing in its account.
       if (plan.errors.length > 0) return { plan, result: undefined };
       const result = await applyPlan(session.iam, plan, {

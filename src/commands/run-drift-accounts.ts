@@ -14,7 +14,7 @@ import {
   accountsReport,
   inMemberAccounts,
   issuesByAccount,
-  rosterOfAccount,
+  planInAccount,
   totalOf,
 } from './member-accounts.js';
 import type { ValidRoster } from './read-roster.js';
@@ -25,19 +25,13 @@ export async function runDriftAcrossAccounts(
   read: ValidRoster & { readonly config: AccountsRepoConfig },
 ): Promise<void> {
   const { settings } = context;
-  const { makePlan } = await import('./make-plan.js');
   const results = await inMemberAccounts(
     context,
     read.config,
     settings.expireInvites ? 'apply' : 'plan',
     'drift',
     async (session): Promise<DriftFindings> => {
-      const { plan, snapshot } = await makePlan(
-        rosterOfAccount(read, session.account.name),
-        settings,
-        session.iam,
-        { accountArn: session.assumedRoleArn },
-      );
+      const { plan, snapshot } = await planInAccount(context, read, session);
       const drift = findDrift(plan);
       const invites = await findStaleInvites(session.iam, settings, { snapshot });
       return {

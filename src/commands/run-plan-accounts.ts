@@ -11,7 +11,7 @@ import {
   accountsReport,
   inMemberAccounts,
   issuesByAccount,
-  rosterOfAccount,
+  planInAccount,
   totalOf,
 } from './member-accounts.js';
 import type { ValidRoster } from './read-roster.js';
@@ -20,21 +20,13 @@ export async function runPlanAcrossAccounts(
   context: CommandContext,
   read: ValidRoster & { readonly config: AccountsRepoConfig },
 ): Promise<void> {
-  const { makePlan } = await import('./make-plan.js');
   const results = await inMemberAccounts(
     context,
     read.config,
     'plan',
     'plan',
     async (session): Promise<Plan> => {
-      const { plan } = await makePlan(
-        rosterOfAccount(read, session.account.name),
-        context.settings,
-        session.iam,
-        {
-          accountArn: session.assumedRoleArn,
-        },
-      );
+      const { plan } = await planInAccount(context, read, session);
       return plan;
     },
   );

@@ -7,6 +7,7 @@ import * as core from '@actions/core';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { AssumeRoleWithWebIdentityCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import type { HubAccess } from '../commands/command-context.js';
+import { type AssumedRole, assumedRoleFrom } from '../iam/assumed-role.js';
 import { isAwsError } from '../iam/aws-error.js';
 import { createIamClient, retrySettings, userAgent } from '../iam/iam-client.js';
 import type { AwsAccessSettings } from '../settings/action-inputs.js';
@@ -21,19 +22,6 @@ export interface RoleSettings {
   readonly sessionName: string;
   readonly durationSeconds: number;
   readonly region: string;
-}
-
-export interface AwsCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-  readonly expiration?: Date;
-}
-
-export interface AssumedRole {
-  readonly credentials: AwsCredentials;
-  /** `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`: not a secret, names who acts in CloudTrail. */
-  readonly assumedRoleArn: string | undefined;
 }
 
 /** The runner offers no OIDC token: the job lacks `id-token: write`, or it runs for a fork. */
@@ -122,22 +110,10 @@ export async function assumeRoleWithOidc(
   } catch (error) {
     throw explainRefusal(error, settings.roleArn, token);
   }
-  const c = answer.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
-    throw new Error(`STS returned no credentials for ${settings.roleArn}`);
   // Masked before any use: from here on the runner replaces them with *** in every log line.
-  core.setSecret(c.AccessKeyId);
-  core.setSecret(c.SecretAccessKey);
-  core.setSecret(c.SessionToken);
-  return {
-    credentials: {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      sessionToken: c.SessionToken,
-      ...(c.Expiration ? { expiration: c.Expiration } : {}),
-    },
-    assumedRoleArn: answer.AssumedRoleUser?.Arn,
-  };
+  const assumed = assumedRoleFrom(answer, core.setSecret);
+  if (assumed === undefined) throw new Error(`STS returned no credentials for ${settings.roleArn}`);
+  return assumed;
 }
 
 const NO_CREDENTIALS =
