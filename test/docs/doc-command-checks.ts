@@ -39,6 +39,12 @@ export const CHECK_RULES: readonly CheckRule[] = [
   { match: 'npm run schema', check: { by: 'docs-test', test: 'build' } },
   { match: 'npx cdk synth', check: { by: 'docs-test', test: 'build' } },
   { match: 'npm run synth', check: { by: 'alias', script: 'synth', of: 'npx cdk synth' } },
+  // The hub of many accounts, synthesized from the repository's example of two members.
+  {
+    match:
+      'npx cdk synth -c config=test/infra/fixtures/config/accounts.yaml -c organizationalUnits=ou-abcd-12345678',
+    check: { by: 'test', file: 'test/infra/organization/app.test.ts', names: 'npx cdk synth -c config=' },
+  },
   // Run by the tests that own them.
   {
     match: 'npm run demo',
