@@ -17,7 +17,7 @@ import { accountIn, type TestAccount } from '../test/support/moto-account.js';
 import { makeRosterDir } from '../test/support/roster-dir.js';
 import { startIamPagingProxy } from './iam-paging-proxy.js';
 import { LISTING_ACTION, startListingLatencyProxy } from './listing-latency-proxy.js';
-import { measureChild } from './measure-child.js';
+import { measureChild, median } from './measure-child.js';
 
 const REPOSITORY = 'bench/iam-users';
 const IAM_PATH = '/iam-gitops/';
@@ -85,9 +85,12 @@ export interface AccountsBenchOptions {
   readonly usersPerAccount: number;
   /** How long each listing page is held, standing in for AWS's own latency. */
   readonly pageLatencyMs: number;
+  /** Plans of each kind, alternating one account and all; medians are reported (a shared machine). */
+  readonly runs: number;
 }
 
 export interface TimedPlan {
+  /** Median wall time of the runs. */
   readonly ms: number;
   /** Listing pages per signing key (one key per assumed session, so per account), in key order. */
   readonly listingCallsPerAccount: readonly number[];
@@ -109,6 +112,7 @@ export const DEFAULT_ACCOUNTS_BENCH: AccountsBenchOptions = {
   accounts: 3,
   usersPerAccount: 2_000,
   pageLatencyMs: 1_000,
+  runs: 3,
 };
 
 const userName = (i: number) => `user${String(i).padStart(5, '0')}@example.com`;
@@ -169,7 +173,7 @@ export async function benchPlanAcrossAccounts(
       files[`${userName(i)}.yaml`] = { name: userName(i), console: false };
     await roster.write(files);
     const accounts = members.map((member, index) => ({ name: `account${index + 1}`, id: member.accountId }));
-    const timed = async (chosen: typeof accounts): Promise<TimedPlan> => {
+    const once = async (chosen: typeof accounts): Promise<TimedPlan> => {
       const configPath = join(folder, `iam-gitops-${chosen.length}.yaml`);
       await writeFile(configPath, configFor(chosen));
       const before = latency.calls.length;
@@ -197,10 +201,22 @@ export async function benchPlanAcrossAccounts(
         listingCallsPerAccount: [...perKey.keys()].sort().map((key) => perKey.get(key) as number),
       };
     };
-    log('  plan over one account');
-    const one = await timed(accounts.slice(0, 1));
-    log(`  plan over ${accounts.length} accounts`);
-    const all = await timed(accounts);
+    const oneRuns: TimedPlan[] = [];
+    const allRuns: TimedPlan[] = [];
+    for (let run = 0; run < options.runs; run++) {
+      log(
+        `  plan over one account, then over ${accounts.length} accounts (run ${run + 1} of ${options.runs})`,
+      );
+      oneRuns.push(await once(accounts.slice(0, 1)));
+      allRuns.push(await once(accounts));
+    }
+    // The calls are the same every run; the time is the median.
+    const medianOf = (runs: readonly TimedPlan[]): TimedPlan => ({
+      ...(runs.at(-1) as TimedPlan),
+      ms: median(runs.map((timedRun) => timedRun.ms)),
+    });
+    const one = medianOf(oneRuns);
+    const all = medianOf(allRuns);
     return { measured: true, options, one, all, ratio: all.ms / one.ms };
   } finally {
     await latency.close();

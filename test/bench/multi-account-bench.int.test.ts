@@ -10,7 +10,7 @@ import {
 } from '../../bench/multi-account-bench.js';
 import { motoEndpoint } from '../support/aws.js';
 
-const OPTIONS: AccountsBenchOptions = { accounts: 2, usersPerAccount: 3, pageLatencyMs: 2_000 };
+const OPTIONS: AccountsBenchOptions = { accounts: 2, usersPerAccount: 3, pageLatencyMs: 2_000, runs: 1 };
 const quiet = () => undefined;
 
 /** What a many-account plan reads in one account: its role, then every listing page. */
