@@ -2,14 +2,14 @@
 // account's plan. moto does its work on one CPU, so the listing is given AWS's latency by a proxy
 // (bench/listing-latency-proxy.ts: each page held for a fixed time) and paged as IAM pages it
 // (bench/iam-paging-proxy.ts); what is left to measure is whether the tool reads accounts in
-// parallel. One account and three accounts are planned in the same run, through the same proxies.
-//
-// The multi-account plan does not exist yet: PLAN_ACROSS_ACCOUNTS is where it is wired. Until then
-// the bench says the target is not measured.
+// parallel. One account and three accounts are planned in the same run, through the same proxies,
+// by the built CLI (PLAN_ACROSS_ACCOUNTS) in a fresh process with the hub's credentials, as a user
+// runs it.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { TAG_CONSOLE, TAG_EMAIL, TAG_MANAGED_BY } from '../src/contract.js';
 import { mapLimit } from '../src/util/map-limit.js';
@@ -17,6 +17,7 @@ import { accountIn, type TestAccount } from '../test/support/moto-account.js';
 import { makeRosterDir } from '../test/support/roster-dir.js';
 import { startIamPagingProxy } from './iam-paging-proxy.js';
 import { LISTING_ACTION, startListingLatencyProxy } from './listing-latency-proxy.js';
+import { measureChild, median } from './measure-child.js';
 
 const REPOSITORY = 'bench/iam-users';
 const IAM_PATH = '/iam-gitops/';
@@ -39,21 +40,57 @@ export interface PlanAcrossAccountsRun {
 /** Makes the plan over `run.accounts` and resolves when it is made (or rejects). */
 export type PlanAcrossAccounts = (run: PlanAcrossAccountsRun) => Promise<void>;
 
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'index.js');
+
 /**
- * Wire the multi-account plan here once it exists (issue 13), e.g. a function that runs
- * `dist/cli/index.js plan --config <configPath> ...` with `hubEnv`, or calls the plan runner
- * in-process. Until then the bench reports the target as not measured.
+ * The many-accounts plan as a user runs it: `dist/cli/index.js plan --config ... --json` in a fresh
+ * process with the hub's credentials, which assumes each account's plan role and reads the
+ * accounts in parallel (--max-parallel-accounts, default). Rejects unless it exited 0 and its JSON
+ * says every account was planned.
  */
-export const PLAN_ACROSS_ACCOUNTS: PlanAcrossAccounts | undefined = undefined;
+export const planWithCli: PlanAcrossAccounts = async (run) => {
+  const child = await measureChild(
+    [
+      CLI,
+      'plan',
+      '--config',
+      run.configPath,
+      '--users-dir',
+      run.usersDir,
+      '--repository',
+      run.repository,
+      '--iam-path',
+      run.iamPath,
+      '--json',
+    ],
+    { env: { ...run.hubEnv } },
+  );
+  if (child.exitCode !== 0)
+    throw new Error(
+      `the many-accounts plan failed (exit ${child.exitCode}):\n${child.stderr}${child.stdout}`,
+    );
+  const printed = JSON.parse(child.stdout) as { accounts?: Record<string, { outcome?: string }> };
+  const notPlanned = run.accounts.filter((account) => printed.accounts?.[account.name]?.outcome !== 'ok');
+  if (notPlanned.length > 0)
+    throw new Error(
+      `the plan has no result for ${notPlanned.map((account) => account.name).join(', ')}:\n${child.stdout}`,
+    );
+};
+
+/** What `npm run bench` measures: the built CLI's plan. */
+export const PLAN_ACROSS_ACCOUNTS: PlanAcrossAccounts | undefined = planWithCli;
 
 export interface AccountsBenchOptions {
   readonly accounts: number;
   readonly usersPerAccount: number;
   /** How long each listing page is held, standing in for AWS's own latency. */
   readonly pageLatencyMs: number;
+  /** Plans of each kind, alternating one account and all; medians are reported (a shared machine). */
+  readonly runs: number;
 }
 
 export interface TimedPlan {
+  /** Median wall time of the runs. */
   readonly ms: number;
   /** Listing pages per signing key (one key per assumed session, so per account), in key order. */
   readonly listingCallsPerAccount: readonly number[];
@@ -75,6 +112,7 @@ export const DEFAULT_ACCOUNTS_BENCH: AccountsBenchOptions = {
   accounts: 3,
   usersPerAccount: 2_000,
   pageLatencyMs: 1_000,
+  runs: 3,
 };
 
 const userName = (i: number) => `user${String(i).padStart(5, '0')}@example.com`;
@@ -135,7 +173,7 @@ export async function benchPlanAcrossAccounts(
       files[`${userName(i)}.yaml`] = { name: userName(i), console: false };
     await roster.write(files);
     const accounts = members.map((member, index) => ({ name: `account${index + 1}`, id: member.accountId }));
-    const timed = async (chosen: typeof accounts): Promise<TimedPlan> => {
+    const once = async (chosen: typeof accounts): Promise<TimedPlan> => {
       const configPath = join(folder, `iam-gitops-${chosen.length}.yaml`);
       await writeFile(configPath, configFor(chosen));
       const before = latency.calls.length;
@@ -163,10 +201,22 @@ export async function benchPlanAcrossAccounts(
         listingCallsPerAccount: [...perKey.keys()].sort().map((key) => perKey.get(key) as number),
       };
     };
-    log('  plan over one account');
-    const one = await timed(accounts.slice(0, 1));
-    log(`  plan over ${accounts.length} accounts`);
-    const all = await timed(accounts);
+    const oneRuns: TimedPlan[] = [];
+    const allRuns: TimedPlan[] = [];
+    for (let run = 0; run < options.runs; run++) {
+      log(
+        `  plan over one account, then over ${accounts.length} accounts (run ${run + 1} of ${options.runs})`,
+      );
+      oneRuns.push(await once(accounts.slice(0, 1)));
+      allRuns.push(await once(accounts));
+    }
+    // The calls are the same every run; the time is the median.
+    const medianOf = (runs: readonly TimedPlan[]): TimedPlan => ({
+      ...(runs.at(-1) as TimedPlan),
+      ms: median(runs.map((timedRun) => timedRun.ms)),
+    });
+    const one = medianOf(oneRuns);
+    const all = medianOf(allRuns);
     return { measured: true, options, one, all, ratio: all.ms / one.ms };
   } finally {
     await latency.close();

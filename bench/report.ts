@@ -138,7 +138,7 @@ export function targets(run: BenchRun): Target[] {
       ? {
           what: `Plan over ${accounts.options.accounts} accounts of ${count(accounts.options.usersPerAccount)} users vs one account (listing pages held ${millis(accounts.options.pageLatencyMs)} each)`,
           goal: '≤ 1.5×',
-          now: `${times(accounts.ratio)} (${seconds(accounts.all.ms)} vs ${seconds(accounts.one.ms)}; listing calls per account: ${accounts.all.listingCallsPerAccount.join(', ')})`,
+          now: `${times(accounts.ratio)} (${seconds(accounts.all.ms)} vs ${seconds(accounts.one.ms)}, medians of ${accounts.options.runs} runs each; listing calls per account: ${accounts.all.listingCallsPerAccount.join(', ')})`,
           before: 'one account only',
           met: accounts.ratio <= 1.5,
         }

@@ -21,12 +21,15 @@ function tagsOf(form: URLSearchParams): { key: string; value: string }[] {
   return tags;
 }
 
-/** Who made the call: a session of a role (by name, in the account) or an IAM user (by name). */
-export type Caller = string | { readonly user: string };
+/**
+ * Who made the call: a session of a role (by name, in the account; or by name and path, as the
+ * StackSet's member roles under /iam-gitops/) or an IAM user (by name).
+ */
+export type Caller = string | { readonly role: string; readonly path: string } | { readonly user: string };
 
 /** CloudTrail's userIdentity for the caller: for a role session, the role itself is the session issuer. */
 function userIdentityOf(caller: Caller, accountId: string): Record<string, unknown> {
-  if (typeof caller !== 'string') {
+  if (typeof caller !== 'string' && 'user' in caller) {
     return {
       type: 'IAMUser',
       arn: `arn:aws:iam::${accountId}:user/${caller.user}`,
@@ -34,16 +37,18 @@ function userIdentityOf(caller: Caller, accountId: string): Record<string, unkno
       userName: caller.user,
     };
   }
+  const role = typeof caller === 'string' ? { role: caller, path: '/' } : caller;
+  // The session's ARN names the role without its path; the issuer's ARN has the path.
   return {
     type: 'AssumedRole',
-    arn: `arn:aws:sts::${accountId}:assumed-role/${caller}/GitHubActions`,
+    arn: `arn:aws:sts::${accountId}:assumed-role/${role.role}/GitHubActions`,
     accountId,
     sessionContext: {
       sessionIssuer: {
         type: 'Role',
-        arn: `arn:aws:iam::${accountId}:role/${caller}`,
+        arn: `arn:aws:iam::${accountId}:role${role.path}${role.role}`,
         accountId,
-        userName: caller,
+        userName: role.role,
       },
     },
   };

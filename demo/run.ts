@@ -1,6 +1,7 @@
 // npm run demo: the whole product on this machine, against moto, with the real built artifacts:
 // the action's dist/index.js as the runner runs it, the infrastructure's own event pattern, and the
-// Lambda's bundle lambda/dist/index.mjs. It says at each step what happened in AWS terms.
+// Lambda's bundle lambda/dist/index.mjs. It says at each step what happened in AWS terms. Its last
+// scene (demo/accounts-scene.ts) serves a hub and two member accounts from one roster.
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -39,9 +40,11 @@ import { accountIn } from '../test/support/moto-account.js';
 import { type MotoServer, startMoto } from '../test/support/moto-server.js';
 import { makeRosterDir, type RosterDir } from '../test/support/roster-dir.js';
 import { type ActionRun, runAction, workflowCommands } from '../test/support/run-action.js';
+import { ACCOUNT_SCENE_USERS, accountsScene } from './accounts-scene.js';
 import { type Caller, type CloudTrailEvent, cloudTrailFor, snsEnvelope } from './cloudtrail.js';
 import { catchOutput, describeOutput } from './lambda-output.js';
 import { mailFor, printEmail } from './mail.js';
+import { bold, dim, indent, say, step } from './say.js';
 
 const IAM_PATH = '/iam-gitops/';
 const SENDER = 'iam@example.com';
@@ -49,13 +52,6 @@ const REPOSITORY = 'acme/iam-users';
 /** The role the action applies with (GitHub OIDC); the Lambda acts only for its sessions. */
 const APPLY_ROLE = 'iam-gitops-apply';
 const USERS = ['alice@example.com', 'bob@example.com', 'carol@example.com'];
-
-const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
-const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text);
-const say = (text = '') => process.stdout.write(`${text}\n`);
-const indent = (text: string) => text.trimEnd().replace(/^/gm, '    ');
-let stepNumber = 0;
-const step = (title: string) => say(`\n${bold(`${++stepNumber}. ${title}`)}`);
 
 /** moto 5.2 answers ListServiceSpecificCredentials with 404; AWS answers an empty list for these users. */
 const NO_SERVICE_CREDENTIALS =
@@ -375,7 +371,18 @@ async function main(): Promise<void> {
       `   tagged ${TAG_DISABLED_AT}=${disabledAt}; the user stays for audit and comes back if the file does.`,
     );
 
-    const passwords = (await Promise.all(USERS.map((user) => mailFor(stage.mailMoto.endpoint, user))))
+    stage.lambdaLines.push(
+      ...(await accountsScene({
+        motoEndpoint: stage.moto.endpoint,
+        mailEndpoint: stage.mailMoto.endpoint,
+        proxy: stage.proxy,
+        iamPath: IAM_PATH,
+        sender: SENDER,
+      })),
+    );
+
+    const everyone = [...USERS, ...ACCOUNT_SCENE_USERS];
+    const passwords = (await Promise.all(everyone.map((user) => mailFor(stage.mailMoto.endpoint, user))))
       .flat()
       .map((mail) => passwordInHtml(mail.body));
     const leaking = stage.lambdaLines.filter((line) => passwords.some((password) => line.includes(password)));

@@ -6,10 +6,11 @@ import {
   benchPlanAcrossAccounts,
   PLAN_ACROSS_ACCOUNTS,
   type PlanAcrossAccountsRun,
+  planWithCli,
 } from '../../bench/multi-account-bench.js';
 import { motoEndpoint } from '../support/aws.js';
 
-const OPTIONS: AccountsBenchOptions = { accounts: 2, usersPerAccount: 3, pageLatencyMs: 2_000 };
+const OPTIONS: AccountsBenchOptions = { accounts: 2, usersPerAccount: 3, pageLatencyMs: 2_000, runs: 1 };
 const quiet = () => undefined;
 
 /** What a many-account plan reads in one account: its role, then every listing page. */
@@ -45,8 +46,8 @@ async function readAccount(run: PlanAcrossAccountsRun, accountId: string): Promi
 }
 
 describe('benchPlanAcrossAccounts', () => {
-  it('says the target is not measured while no multi-account plan is wired', async () => {
-    const result = await benchPlanAcrossAccounts(motoEndpoint(), PLAN_ACROSS_ACCOUNTS, OPTIONS, quiet);
+  it('says the target is not measured when no multi-account plan is given', async () => {
+    const result = await benchPlanAcrossAccounts(motoEndpoint(), undefined, OPTIONS, quiet);
 
     expect(result).toEqual({
       measured: false,
@@ -79,5 +80,15 @@ describe('benchPlanAcrossAccounts', () => {
     expect(parallel.all.listingCallsPerAccount).toEqual([1, 1]);
     expect(parallel.ratio).toBeLessThan(1.5);
     expect(serial.ratio).toBeGreaterThan(1.5);
+  }, 120_000);
+
+  it('measures the built CLI plan, one listing page per account, within the target', async () => {
+    const result = await benchPlanAcrossAccounts(motoEndpoint(), PLAN_ACROSS_ACCOUNTS, OPTIONS, quiet);
+
+    if (!result.measured) throw new Error(result.reason);
+    expect(PLAN_ACROSS_ACCOUNTS).toBe(planWithCli);
+    expect(result.one.listingCallsPerAccount).toEqual([1]);
+    expect(result.all.listingCallsPerAccount).toEqual([1, 1]);
+    expect(result.ratio).toBeLessThan(1.5);
   }, 120_000);
 });
