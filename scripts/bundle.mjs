@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createHash } from 'node:crypto';
 // Bundles the action (dist/index.js), the CLI (dist/cli/index.js) and the credential Lambda
 // (lambda/dist/index.mjs) with esbuild, and reports each bundle's size.
 // `node scripts/bundle.mjs [action|cli|lambda ...]` builds the named ones; no argument builds all.
@@ -182,6 +183,45 @@ function licenceText(metafiles) {
   return sections.join('\n');
 }
 
+const CHUNK_FILE = /^(.+)-([A-Z0-9]{8})\.js$/;
+
+/**
+ * Renames esbuild's chunks after their contents alone. esbuild's [hash] also covers where the
+ * checkout is on disk (the same sources built in /work/main and /tmp/clone get other names), and
+ * CI rebuilds dist/ in a fresh clone elsewhere and fails on any difference. The contents are the
+ * same wherever it is built, once the chunks' own names in them are set aside, so each chunk gets
+ * the hash of its contents with every chunk name blanked, and every file's imports follow.
+ */
+export function renameChunksByContent(outDir) {
+  const chunksDir = join(outDir, 'chunks');
+  if (!existsSync(chunksDir)) return;
+  const chunks = readdirSync(chunksDir).filter((file) => CHUNK_FILE.test(file));
+  if (chunks.length === 0) return;
+  const anyChunk = new RegExp(
+    `(${chunks.map((file) => file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`,
+    'g',
+  );
+  const renamed = new Map();
+  for (const file of chunks) {
+    const text = readFileSync(join(chunksDir, file), 'utf8');
+    const blanked = text.replace(anyChunk, (name) => name.replace(CHUNK_FILE, '$1-*.js'));
+    const hash = createHash('sha256').update(blanked).digest('hex').slice(0, 8).toUpperCase();
+    const name = file.replace(CHUNK_FILE, `$1-${hash}.js`);
+    if ([...renamed.values()].includes(name)) throw new Error(`two chunks would both be ${name}`);
+    renamed.set(file, name);
+  }
+  const retarget = (text) => text.replace(anyChunk, (name) => renamed.get(name) ?? name);
+  for (const file of readdirSync(outDir).filter((name) => name.endsWith('.js'))) {
+    const path = join(outDir, file);
+    writeFileSync(path, retarget(readFileSync(path, 'utf8')));
+  }
+  for (const file of chunks) {
+    const text = retarget(readFileSync(join(chunksDir, file), 'utf8'));
+    rmSync(join(chunksDir, file));
+    writeFileSync(join(chunksDir, renamed.get(file)), text);
+  }
+}
+
 /**
  * Bundles `entry` (a path) into `outDir`, which must be empty or absent: the entry as
  * `index.js`, its chunks and the packages loaded on first use in `chunks/`, the third-party
@@ -211,6 +251,7 @@ export async function bundleApp({ entry, outDir, executable = false }) {
     metafile: true,
     logLevel: 'warning',
   });
+  renameChunksByContent(outDir);
   const onFirstUse = [];
   for (const { name } of LOADED_ON_FIRST_USE) {
     onFirstUse.push(await buildOnFirstUse(name, join(outDir, 'chunks', fileOf(name))));

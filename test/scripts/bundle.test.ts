@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a JavaScript build script without type declarations
-import { bundleApp } from '../../scripts/bundle.mjs';
+import { bundleApp, renameChunksByContent } from '../../scripts/bundle.mjs';
 
 const ENTRY = join(import.meta.dirname, '..', 'fixtures', 'bundle', 'entry.ts');
 const folders: string[] = [];
@@ -88,4 +88,37 @@ describe('bundleApp', () => {
 
     expect(filesOf(second)).toEqual(filesOf(first));
   }, 60_000);
+});
+
+describe('renameChunksByContent', () => {
+  /** An output folder as esbuild leaves it: an entry and two chunks, named with esbuild's hashes. */
+  function esbuildOutput(hashes: readonly [string, string]): string {
+    const outDir = mkdtempSync(join(tmpdir(), 'iam-gitops-chunk-names-'));
+    folders.push(outDir);
+    mkdirSync(join(outDir, 'chunks'));
+    const [shared, lazy] = [`chunk-${hashes[0]}.js`, `run-plan-${hashes[1]}.js`];
+    writeFileSync(join(outDir, 'index.js'), `import{a}from"./chunks/${shared}";import("./chunks/${lazy}");`);
+    writeFileSync(join(outDir, 'chunks', shared), 'export const a=1;');
+    writeFileSync(join(outDir, 'chunks', lazy), `import{a}from"./${shared}";export const b=a+1;`);
+    return outDir;
+  }
+
+  it('names chunks after their contents alone, whatever hashes esbuild gave (the checkout being elsewhere)', () => {
+    const here = esbuildOutput(['AAAAAAAA', 'BBBBBBBB']);
+    const elsewhere = esbuildOutput(['CCCCCCCC', 'DDDDDDDD']);
+
+    renameChunksByContent(here);
+    renameChunksByContent(elsewhere);
+
+    expect(filesOf(here)).toEqual(filesOf(elsewhere));
+    const names = readdirSync(join(here, 'chunks')).sort();
+    expect(names).toEqual([
+      expect.stringMatching(/^chunk-[0-9A-F]{8}\.js$/),
+      expect.stringMatching(/^run-plan-[0-9A-F]{8}\.js$/),
+    ]);
+    // Every import follows the new names.
+    const entry = readFileSync(join(here, 'index.js'), 'utf8');
+    for (const name of names) expect(entry).toContain(`./chunks/${name}`);
+    expect(readFileSync(join(here, 'chunks', names[1] ?? ''), 'utf8')).toContain(`./${names[0]}`);
+  });
 });

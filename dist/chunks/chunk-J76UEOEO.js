@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{b as t}from"./chunk-DGGPWD4H.js";import{l as o,t as m}from"./chunk-DJ65IKFM.js";var d=o(t,"AWSIdentityManagementV20100508","IAMClient",m),s={},f=(n,e,r,i)=>[];export{d as a,s as b,f as c};

@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{b as a,c as b}from"./chunk-YT637IRY.js";import"./chunk-LXJMMWDX.js";b();var export_default=a.default;export{export_default as default};

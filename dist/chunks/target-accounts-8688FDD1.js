@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h,i}from"./chunk-980CE960.js";import"./chunk-39F5C5D2.js";import"./chunk-593B8B53.js";import"./chunk-96D98821.js";import"./chunk-0F701917.js";import"./chunk-38324728.js";export{b as hubPartition,h as memberAccounts,c as memberRoleArn,a as partitionOf,i as resolveMemberAccount,f as roleArnFor,g as selectAccounts,d as targetAccount,e as targetAccounts};

@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i}from"./chunk-6LW4DHEE.js";import"./chunk-SXJX3U4W.js";import"./chunk-77CCWD6A.js";import"./chunk-GIOJZNZE.js";import"./chunk-FQRN6B2D.js";import"./chunk-LXJMMWDX.js";export{b as hubPartition,h as memberAccounts,c as memberRoleArn,a as partitionOf,i as resolveMemberAccount,f as roleArnFor,g as selectAccounts,d as targetAccount,e as targetAccounts};

@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a as r,b as e,c as m}from"./chunk-XREFMGI6.js";import{D as t,t as o}from"./chunk-6JFL65YR.js";var p=class extends r(e,m,"GetUser",o){};var s=class extends r(e,m,"TagUser",t){};export{p as a,s as b};

@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import{a as s}from"./chunk-FC36C87F.js";function i(n){if(n instanceof Error)return n.message||n.name;if(typeof n=="string")return n;try{return JSON.stringify(n)??String(n)}catch{return String(n)}}function o(n){return typeof n=="object"&&n!==null&&"$metadata"in n?s(n):void 0}function c(n){let t=i(n),e=o(n);return e!==void 0&&!t.includes(e)?`${e}: ${t}`:t}export{i as a,o as b,c};

@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{c as a}from"./chunk-GIOJZNZE.js";function n(t,e){return t.path.startsWith(e)}function i(t,e){return n(t,e.iamPath)?t.tags[a]===e.repository?"managed":"unmanaged":"outside"}export{n as a,i as b};

@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a,b,c,d,e,f,g}from"./chunk-NIZH6EZH.js";import"./chunk-RTOZDDAM.js";import"./chunk-JDOT4SPU.js";import"./chunk-YQWPYSCV.js";import"./chunk-6EW6P4XW.js";import"./chunk-XD3CBLBC.js";import"./chunk-3NI5OFEV.js";import"./chunk-N3QQRWMU.js";import"./chunk-BEZQRO6W.js";import"./chunk-Q2KCOJCQ.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};

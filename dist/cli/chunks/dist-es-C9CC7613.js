@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import{a,b,c,d,e,f,g}from"./chunk-79273F20.js";import"./chunk-B8DA7532.js";import"./chunk-34E666F0.js";import"./chunk-0D52EF2F.js";import"./chunk-8EFE4BA2.js";import"./chunk-4570848A.js";import"./chunk-B91970EB.js";import"./chunk-96503537.js";import"./chunk-ABFDA27C.js";import"./chunk-F1A2B353.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};

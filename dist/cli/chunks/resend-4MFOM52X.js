@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a,b,c,d,e}from"./chunk-67VIFWHQ.js";import"./chunk-55OYUJBZ.js";import"./chunk-JKULGE2S.js";import"./chunk-XREFMGI6.js";import"./chunk-H3GFIK7E.js";import"./chunk-6JFL65YR.js";import"./chunk-GIOJZNZE.js";import"./chunk-JDOT4SPU.js";import"./chunk-6EW6P4XW.js";import"./chunk-XD3CBLBC.js";import"./chunk-N3QQRWMU.js";import"./chunk-Q2KCOJCQ.js";export{a as ResendRefused,d as managedIamUser,e as requestCredentials,b as requestTagValue,c as rosterUserFor};

@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import{a,b,c,d,e}from"./chunk-0B6950B6.js";import"./chunk-1B2B4640.js";import"./chunk-89101E0A.js";import"./chunk-4F02834C.js";import"./chunk-FC36C87F.js";import"./chunk-BC792924.js";import"./chunk-96D98821.js";import"./chunk-34E666F0.js";import"./chunk-8EFE4BA2.js";import"./chunk-4570848A.js";import"./chunk-96503537.js";import"./chunk-F1A2B353.js";export{a as ResendRefused,d as managedIamUser,e as requestCredentials,b as requestTagValue,c as rosterUserFor};
