@@ -1,5 +1,7 @@
 // Runs one documented command as a reader would type it, through /bin/sh, with only the
-// environment a test gives it (never the test runner's own AWS or GitHub variables).
+// environment a test gives it (never the test runner's own AWS or GitHub variables) and the run's
+// private temp directory (TMPDIR), so the caches of npx, tsx and the CDK land where the run's
+// guard removes them, never in the system's temp directory.
 import { execFile } from 'node:child_process';
 import { delimiter, dirname } from 'node:path';
 
@@ -24,7 +26,11 @@ export function runShell(
       ['-c', command],
       {
         cwd: options.cwd,
-        env: { PATH: testPath(), ...options.env },
+        env: {
+          PATH: testPath(),
+          ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+          ...options.env,
+        },
         timeout: options.timeoutMs ?? 120_000,
         maxBuffer: 32 * 1024 * 1024,
       },
