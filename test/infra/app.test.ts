@@ -1,40 +1,14 @@
 // The CDK app as the CLI runs it (cdk.json: `npx tsx infra/bin/app.ts`), for the failures a user
 // meets first. A successful synth is checked by `npx cdk synth` itself (see docs/infrastructure.md);
 // these runs stop before the Lambda is built, so they write nothing but their own output folder.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { removeAppOutputs, REPOSITORY_ROOT as root, runApp } from './support/run-app.js';
 import { configFixturePath } from './support/synth.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const VALID_CONTEXT = { repository: 'example-org/iam-users', senderEmail: 'iam@example.com' };
 
-let outdirs: string[] = [];
-afterEach(() => {
-  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
-  outdirs = [];
-});
-
-function runApp(context: Record<string, unknown>) {
-  const outdir = mkdtempSync(join(tmpdir(), 'iam-gitops-cdk-out-'));
-  outdirs.push(outdir);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'infra', 'bin', 'app.ts')], {
-    cwd: root,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      // What the CDK CLI hands the app: the merged context and the output folder.
-      CDK_CONTEXT_JSON: JSON.stringify(context),
-      CDK_OUTDIR: outdir,
-      // tsx would otherwise keep a compile cache in the temp directory (tsx-<uid>).
-      TSX_DISABLE_CACHE: '1',
-    },
-    timeout: 60_000,
-  });
-  return { ...result, written: readdirSync(outdir) };
-}
+afterEach(removeAppOutputs);
 
 const fixture = (name: Parameters<typeof configFixturePath>[0]) => relative(root, configFixturePath(name));
 

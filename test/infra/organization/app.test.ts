@@ -1,43 +1,25 @@
 // The CDK app as the CLI runs it (cdk.json: `npx tsx infra/bin/app.ts`) with `accounts:` in the
 // configuration: it builds the hub stack instead of the single-account one, and reports a bad
 // organisation setting as one line.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { removeAppOutputs, REPOSITORY_ROOT as root, runApp as runAnyApp } from '../support/run-app.js';
 import { configFixturePath } from '../support/synth.js';
 
-const root = join(import.meta.dirname, '..', '..', '..');
-let outdirs: string[] = [];
-afterEach(() => {
-  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
-  outdirs = [];
-});
+afterEach(removeAppOutputs);
 
 /** The app with the `accounts` fixture as `config`, as `npx cdk synth -c config=...` runs it. */
 function runApp(context: Record<string, unknown>) {
-  const outdir = mkdtempSync(join(tmpdir(), 'iam-gitops-cdk-out-'));
-  outdirs.push(outdir);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'infra', 'bin', 'app.ts')], {
-    cwd: root,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      // What the CDK CLI hands the app: the merged context and the output folder.
-      CDK_CONTEXT_JSON: JSON.stringify({
-        repository: 'example-org/iam-users',
-        senderEmail: 'iam@example.com',
-        config: relative(root, configFixturePath('accounts')),
-        ...context,
-      }),
-      CDK_OUTDIR: outdir,
-      // tsx would otherwise keep a compile cache in the temp directory (tsx-<uid>).
-      TSX_DISABLE_CACHE: '1',
+  return runAnyApp(
+    {
+      repository: 'example-org/iam-users',
+      senderEmail: 'iam@example.com',
+      config: relative(root, configFixturePath('accounts')),
+      ...context,
     },
-    timeout: 120_000,
-  });
-  return { ...result, outdir };
+    120_000,
+  );
 }
 
 describe('infra/bin/app.ts with accounts', { timeout: 120_000 }, () => {
