@@ -4,8 +4,7 @@
 // calls, and holds the pages in memory, that it would against AWS. Every other request passes
 // through untouched. The benchmarks measure through it; it is built on test/support/http-forward.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { forward, readBody } from '../test/support/http-forward.js';
+import { forward, listenOnLoopback, readBody } from '../test/support/http-forward.js';
 
 const LISTING = 'GetAccountAuthorizationDetails';
 /** IAM's own ceiling for MaxItems. */
@@ -139,16 +138,10 @@ export async function startIamPagingProxy(target: string): Promise<PagingProxy> 
       response.writeHead(502).end(String(error));
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    ...listening,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 

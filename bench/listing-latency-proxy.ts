@@ -8,8 +8,7 @@
 // session, so one per account), so that calls can be counted per account.
 // The forwarding itself is test/support/http-forward's.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { forward, readBody } from '../test/support/http-forward.js';
+import { forward, listenOnLoopback, readBody } from '../test/support/http-forward.js';
 
 export const LISTING_ACTION = 'GetAccountAuthorizationDetails';
 
@@ -66,15 +65,9 @@ export async function startListingLatencyProxy(
       response.writeHead(502).end(String(error));
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    ...listening,
     calls,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

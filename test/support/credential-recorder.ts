@@ -4,8 +4,7 @@
 // checks that none of them appears in anything the action wrote. It can also play a trust policy
 // that refuses the role.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { forward, readBody } from './http-forward.js';
+import { forward, listenOnLoopback, readBody } from './http-forward.js';
 
 export interface IssuedCredentials {
   readonly roleArn: string;
@@ -110,10 +109,9 @@ export async function startCredentialRecorder(target: string): Promise<Credentia
       response.writeHead(502).end(String(error));
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    ...listening,
     issued,
     assumed,
     calls,
@@ -123,10 +121,5 @@ export async function startCredentialRecorder(target: string): Promise<Credentia
     failAction: (next) => {
       failing = next;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

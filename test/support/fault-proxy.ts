@@ -1,8 +1,7 @@
 // A fault-injecting HTTP proxy between the AWS SDK and moto: throttling, 500s, dropped
 // connections and slow answers, decided per request. Used by the resilience tests.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { forward, readBody } from './http-forward.js';
+import { forward, listenOnLoopback, readBody } from './http-forward.js';
 
 export type Fault =
   | { readonly kind: 'throttle' }
@@ -120,19 +119,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       response.writeHead(502).end(String(error));
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    ...listening,
     requests,
     setRule: (next) => {
       rule = next;
       counts.clear();
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

@@ -1,5 +1,29 @@
-// The two halves every test proxy in front of moto needs: read a body, forward a request.
-import { type IncomingMessage, request } from 'node:http';
+// What every test proxy in front of moto needs: read a body, forward a request, and listen on a
+// free loopback port until closed.
+
+import { type IncomingMessage, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Listening {
+  /** `http://127.0.0.1:<port>`. */
+  readonly endpoint: string;
+  /** Stops the server, dropping open connections (a keep-alive SDK client would hold it open). */
+  readonly close: () => Promise<void>;
+}
+
+/** Starts `server` on a free port of the loopback address only. */
+export async function listenOnLoopback(server: Server): Promise<Listening> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 export interface ForwardedAnswer {
   readonly status: number;
