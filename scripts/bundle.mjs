@@ -72,51 +72,88 @@ const builtinsThroughRequire = {
  * chunks/<package>.cjs, and every import of it yields stand-ins, functions and classes, that
  * require() that file on their first call, so a run that needs none never reads it. Should code
  * import a name not listed here, the build fails ("No matching export") rather than behave
- * differently.
- * - undici (about 400 KiB, a fifth of the action): @actions/http-client, which @actions/core
- *   imports, takes its ProxyAgent at load time, and @actions/github its fetch; a run without an
- *   HTTP proxy that writes no comment uses neither.
+ * differently. Listed so that a package comes before those whose builds import it.
+ * - undici (about 400 KiB, a fifth of the action): @actions/http-client takes its ProxyAgent at
+ *   load time, and @actions/github its fetch; a run without an HTTP proxy that writes no comment
+ *   uses neither.
+ * - @actions/http-client (with tunnel, https, tls and assert): @actions/core imports it at load
+ *   time, for getIDToken only; a run with credentials from the environment never uses it (about
+ *   5 ms of a cold start). Only @actions/core's import: @actions/github brings its own version,
+ *   which stays in the chunk loaded when commenting.
  * - yaml (about 110 KiB): the roster's fast reader (src/yaml/simple-yaml.ts) reads plain files
  *   itself; the library is needed only for the others, and for every error message.
  */
 const LOADED_ON_FIRST_USE = [
   { name: 'undici', functions: ['fetch'], classes: ['ProxyAgent'] },
+  {
+    name: '@actions/http-client',
+    functions: [],
+    classes: ['HttpClient'],
+    importedBy: /node_modules\/@actions\/core\//,
+  },
   { name: 'yaml', functions: ['isMap', 'isPair', 'isScalar', 'parseAllDocuments'], classes: ['LineCounter'] },
 ];
 
-const fileOf = (name) => `${name}.cjs`;
+/** chunks/undici.cjs, chunks/actions-http-client.cjs. */
+const fileOf = (name) => `${name.replace(/^@/, '').replace(/\//g, '-')}.cjs`;
 
-const loadedOnFirstUse = {
-  name: 'loaded-on-first-use',
-  setup(context) {
-    const packages = new Map(LOADED_ON_FIRST_USE.map((entry) => [entry.name, entry]));
-    context.onResolve({ filter: /^[a-z@][\w./@-]*$/ }, (args) =>
-      packages.has(args.path) ? { path: args.path, namespace: 'loaded-on-first-use' } : undefined,
-    );
-    context.onLoad({ filter: /.*/, namespace: 'loaded-on-first-use' }, (args) => {
-      const { functions, classes } = packages.get(args.path);
-      return {
-        contents: [
+/**
+ * The stand-ins for `packages` (entries of LOADED_ON_FIRST_USE), in an ES module bundle (the
+ * action's, the CLI's: code in the entry file or in chunks/) or in a CommonJS one (another
+ * package's file, itself in chunks/).
+ */
+function loadedOnFirstUse(packages, format) {
+  const byName = new Map(packages.map((entry) => [entry.name, entry]));
+  const locate =
+    format === 'esm'
+      ? [
           "import { fileURLToPath } from 'node:url';",
-          'let loaded;',
           '// This code lands in the entry file or in a chunk; the package is in the chunks folder.',
           "const folder = import.meta.url.includes('/chunks/') ? './' : './chunks/';",
-          `const load = () => (loaded ??= require(fileURLToPath(new URL(folder + '${fileOf(args.path)}', import.meta.url))));`,
-          ...functions.map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
-          ...classes.map(
-            (name) =>
-              `export class ${name} { constructor(...args) { return new (load().${name})(...args); } }`,
-          ),
-        ].join('\n'),
-        loader: 'js',
-        resolveDir: root,
-      };
-    });
-  },
-};
+          'const pathOf = (file) => fileURLToPath(new URL(folder + file, import.meta.url));',
+        ]
+      : ["const pathOf = (file) => require('node:path').join(__dirname, file);"];
+  return {
+    name: 'loaded-on-first-use',
+    setup(context) {
+      context.onResolve({ filter: /^[a-z@][\w./@-]*$/ }, (args) => {
+        const entry = byName.get(args.path);
+        if (entry === undefined || (entry.importedBy && !entry.importedBy.test(args.importer)))
+          return undefined;
+        return { path: args.path, namespace: 'loaded-on-first-use' };
+      });
+      context.onLoad({ filter: /.*/, namespace: 'loaded-on-first-use' }, (args) => {
+        const { functions, classes } = byName.get(args.path);
+        return {
+          contents: [
+            ...locate,
+            'let loaded;',
+            `const load = () => (loaded ??= require(pathOf('${fileOf(args.path)}')));`,
+            ...functions.map(
+              (name) => `export function ${name}(...args) { return load().${name}(...args); }`,
+            ),
+            ...classes.map(
+              (name) =>
+                `export class ${name} { constructor(...args) { return new (load().${name})(...args); } }`,
+            ),
+          ].join('\n'),
+          loader: 'js',
+          resolveDir: root,
+        };
+      });
+    },
+  };
+}
 
-/** One package as one CommonJS file, for `loadedOnFirstUse`; its metafile, for the licences. */
+/**
+ * One package as one CommonJS file, for `loadedOnFirstUse`; its metafile, for the licences. The
+ * packages listed before it that it imports are stand-ins here too, so each is in one file only.
+ */
 async function buildOnFirstUse(name, outfile) {
+  const earlier = LOADED_ON_FIRST_USE.slice(
+    0,
+    LOADED_ON_FIRST_USE.findIndex((entry) => entry.name === name),
+  );
   const result = await build({
     absWorkingDir: root,
     entryPoints: [name],
@@ -129,6 +166,7 @@ async function buildOnFirstUse(name, outfile) {
     preserveSymlinks: true,
     minify: true,
     legalComments: 'none',
+    plugins: [loadedOnFirstUse(earlier, 'cjs')],
     metafile: true,
     logLevel: 'warning',
   });
@@ -153,6 +191,34 @@ const zodEnglishOnly = {
       loader: 'js',
       resolveDir: root,
     }));
+  },
+};
+
+/**
+ * @actions/core's index imports, at load time, @actions/exec (child_process) and @actions/io for
+ * its `platform` namespace, and the job summary's and path helpers' modules, whether a run uses
+ * them or not; the toolkit's package.json files do not say that their modules have no side effects
+ * at load, which they have not (they define functions, classes and enums). Saying so lets the
+ * bundler leave out every module whose exports nothing uses (here, exec, io and platform).
+ */
+const ACTIONS_TOOLKIT = /node_modules\/@actions\/(core|exec|http-client|io)\//;
+const actionsToolkitWithoutSideEffects = {
+  name: 'actions-toolkit-without-side-effects',
+  setup(context) {
+    context.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'resolving' || args.namespace !== 'file') return undefined;
+      const fromOrToToolkit =
+        ACTIONS_TOOLKIT.test(args.importer) || /^@actions\/(core|exec|http-client|io)(\/|$)/.test(args.path);
+      if (!fromOrToToolkit) return undefined;
+      const result = await context.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'resolving',
+      });
+      if (result.errors.length > 0 || !ACTIONS_TOOLKIT.test(result.path)) return undefined;
+      return { ...result, sideEffects: false };
+    });
   },
 };
 
@@ -247,7 +313,12 @@ export async function bundleApp({ entry, outDir, executable = false }) {
     minify: true,
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
-    plugins: [builtinsThroughRequire, loadedOnFirstUse, zodEnglishOnly],
+    plugins: [
+      builtinsThroughRequire,
+      loadedOnFirstUse(LOADED_ON_FIRST_USE, 'esm'),
+      zodEnglishOnly,
+      actionsToolkitWithoutSideEffects,
+    ],
     metafile: true,
     logLevel: 'warning',
   });

@@ -2,7 +2,7 @@
 // variable fails the cold start with the variable's name, before any event is touched. Every
 // pattern comes from the shared rules (src/settings/fields.ts), so the roster, the CDK app and the
 // Lambda accept the same addresses, domains and ARNs.
-import { z } from 'zod';
+import * as z from '../../src/util/zod.js';
 import { partitionOf, resolveMemberAccount } from '../../src/accounts/target-accounts.js';
 import { accountName } from '../../src/config/repo-config-schema.js';
 import { DEFAULT_IAM_PATH, LAMBDA_ENV, type MemberAccount } from '../../src/contract.js';

@@ -1,7 +1,7 @@
 // The three envelopes an IAM API call arrives in: an SNS record, whose message is the JSON of an
 // EventBridge event, whose detail is the CloudTrail record. Each layer is parsed with a schema;
 // a failure names the layer and the fields' paths, never their values, so it can be logged.
-import { z } from 'zod';
+import * as z from '../../src/util/zod.js';
 
 export type Parsed<T> =
   | { readonly ok: true; readonly value: T }

@@ -1,7 +1,7 @@
 // The one definition of `iam-gitops.yaml`, the roster repository's configuration (DESIGN.md,
 // "Guardrails" and "Many accounts"). The action, the CLI and the CDK app all read it through
 // this schema, and schema/config.schema.json is generated from it (scripts/generate-schema.ts).
-import { z } from 'zod';
+
 import {
   accountId,
   domainName,
@@ -10,6 +10,7 @@ import {
   policyArn,
   roleName,
 } from '../settings/fields.js';
+import * as z from '../util/zod.js';
 
 /** The file's name at the repository root, beside `users/`. */
 export const REPO_CONFIG_FILE = 'iam-gitops.yaml';

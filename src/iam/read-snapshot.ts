@@ -10,6 +10,7 @@ import {
   type UserDetail,
 } from '@aws-sdk/client-iam';
 import { mapLimit } from '../util/map-limit.js';
+import { holdYoungGeneration } from '../util/young-generation.js';
 import { type AwsAccount, accountOfArn } from './account.js';
 import { isAwsError } from './aws-error.js';
 import type { IamSnapshot, IamUser } from './snapshot.js';
@@ -43,6 +44,8 @@ export async function readSnapshot(
   iam: IAMClient,
   options: { readonly referencedPolicies?: Iterable<string> } = {},
 ): Promise<IamSnapshot> {
+  // Pages of parsed users would otherwise grow the young generation to 64 MiB (the module says why).
+  holdYoungGeneration();
   const users: IamUser[] = [];
   const groups: string[] = [];
   // The account comes free with the listing: any user's or group's ARN names it.

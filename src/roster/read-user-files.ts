@@ -19,12 +19,19 @@ import {
   statSync,
 } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { holdYoungGeneration } from '../util/young-generation.js';
 import type { RosterIssue } from './roster-issue.js';
 
 /** A user file is a few hundred bytes; anything this large is a mistake or an attack. */
 export const MAX_USER_FILE_BYTES = 64 * 1024;
 /** IAM allows 5,000 users per account; a larger directory cannot be applied anyway. */
 export const MAX_USER_FILES = 5_000;
+/**
+ * From this many files on, the young generation is held before they are read: parsed, they stay
+ * alive as long as a page of IAM's users does (src/util/young-generation.ts says why that matters).
+ * Fewer are not worth it: holding it while the code still loads slows a small run's start.
+ */
+const LARGE_ROSTER_FILES = 1_000;
 /**
  * Never follow a link at open: a name the listing reported as a regular file but that became a
  * link since is refused (ELOOP) rather than followed out of the directory. Windows has no links
@@ -139,6 +146,8 @@ export async function readUserFiles(usersDir: string, displayDir: string): Promi
       ],
     };
   }
+
+  if (entries.length >= LARGE_ROSTER_FILES) holdYoungGeneration();
 
   // One buffer for every file: each read is finished (decoded into a string) before the next.
   const buffer = Buffer.allocUnsafe(MAX_USER_FILE_BYTES + 1);

@@ -1,10 +1,11 @@
 // The one definition of a roster file. The validator uses it directly and
 // schema/user.schema.json is generated from it (scripts/generate-schema.ts), so editors and
 // the action agree on what a file may say.
-import { z } from 'zod';
+
 import { accountName } from '../config/repo-config-schema.js';
 import { IAM_LIMITS, RESERVED_TAG_PREFIX, RESERVED_TAG_SLOTS } from '../contract.js';
 import { emailAddress, groupName, policyArn } from '../settings/fields.js';
+import * as z from '../util/zod.js';
 
 export { EMAIL_PATTERN, GROUP_NAME_PATTERN, POLICY_ARN_PATTERN } from '../settings/fields.js';
 

@@ -2,9 +2,9 @@
 // CLI shares by their one definition (run-options.ts), then the action's own (the command, the
 // OIDC role, the comment). Every invalid input is reported at once, named as in action.yml.
 import * as core from '@actions/core';
-import { z } from 'zod';
 import type { RunSettings } from '../commands/settings.js';
 import { COMMANDS, type CommandInput } from '../github/event-route.js';
+import * as z from '../util/zod.js';
 import {
   oneOf,
   repositoryPath,

@@ -2,12 +2,12 @@
 // shares by their one definition (run-options.ts), so `--max-removals` is bounded as the input
 // `max-removals` is, then the CLI's own (`--json`). Every invalid flag is reported at once.
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { MAX_PARALLEL_ACCOUNTS } from '../accounts/run-accounts.js';
 import type { RunSettings } from '../commands/settings.js';
 import { accountName, REPO_CONFIG_FILE } from '../config/repo-config-schema.js';
 import { DEFAULT_IAM_PATH } from '../contract.js';
 import { DEFAULT_MAX_REMOVALS } from '../plan/plan.js';
+import * as z from '../util/zod.js';
 import { VERSION } from '../version.js';
 import { iamUserName, localPath } from './fields.js';
 import { DEFAULT_REGION, DEFAULT_USERS_DIR, runOptions, runSettings, settingErrors } from './run-options.js';

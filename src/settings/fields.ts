@@ -3,8 +3,8 @@
 // and the CDK app import it. Two copies of a pattern drift (an email the roster accepted was one
 // the Lambda refused), so there is one.
 import { isAbsolute, normalize } from 'node:path';
-import { z } from 'zod';
 import { IAM_LIMITS } from '../contract.js';
+import * as z from '../util/zod.js';
 
 /**
  * The WHATWG HTML "valid email address" rule (what `<input type=email>` accepts), with at least

@@ -27,6 +27,12 @@ function filesOf(folder: string): Record<string, string> {
   return files;
 }
 
+/** What the bundled fixture reports: its last line (getIDToken writes a mask command before it). */
+function reportOf(folder: string): Record<string, unknown> {
+  const out = execFileSync(process.execPath, [join(folder, 'index.js')], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop() ?? '');
+}
+
 let first: string;
 
 beforeAll(async () => {
@@ -38,22 +44,22 @@ afterAll(() => {
 });
 
 describe('bundleApp', () => {
-  it('loads undici and yaml only when first used, and they work when they are', () => {
-    const report = JSON.parse(
-      execFileSync(process.execPath, [join(first, 'index.js')], { encoding: 'utf8' }),
-    );
+  it('loads @actions/http-client, undici and yaml only when first used, and they work when they are', () => {
+    const report = reportOf(first);
 
     expect(report.atStart).toEqual([]);
-    expect(report.afterProxy).toEqual(['undici.cjs']);
-    expect(report.afterYaml).toEqual(['undici.cjs', 'yaml.cjs']);
+    expect(report.input).toBe('');
+    expect(report.beforeToken).toEqual([]);
+    expect(report.idToken).toBe('bundle-test-token');
+    expect(report.afterToken).toEqual(['actions-http-client.cjs']);
+    expect(report.afterProxy).toEqual(['actions-http-client.cjs', 'undici.cjs']);
+    expect(report.afterYaml).toEqual(['actions-http-client.cjs', 'undici.cjs', 'yaml.cjs']);
     expect(report.agentDispatches).toBe(true);
     expect(report.documents).toBe(1);
   });
 
   it('keeps zod in English only, and Node built-ins whole through require()', () => {
-    const report = JSON.parse(
-      execFileSync(process.execPath, [join(first, 'index.js')], { encoding: 'utf8' }),
-    );
+    const report = reportOf(first);
 
     expect(report.locales).toEqual(['en']);
     expect(report.emailMessage).toBe('Invalid email address');
@@ -67,6 +73,7 @@ describe('bundleApp', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'index.js',
+        'chunks/actions-http-client.cjs',
         'chunks/undici.cjs',
         'chunks/yaml.cjs',
         'licenses.txt',
@@ -75,6 +82,8 @@ describe('bundleApp', () => {
     );
     expect(JSON.parse(readFileSync(join(first, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
     for (const [name, licence] of [
+      ['@actions/http-client', 'MIT'],
+      ['tunnel', 'MIT'],
       ['undici', 'MIT'],
       ['yaml', 'ISC'],
       ['zod', 'MIT'],

@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import{a,b,c,d,e,f,g}from"./chunk-5C26DE15.js";import"./chunk-3843E56C.js";import"./chunk-2A8C380C.js";import"./chunk-0D52EF2F.js";import"./chunk-18295430.js";import"./chunk-7C99ACC6.js";import"./chunk-0F701917.js";import"./chunk-1177AE50.js";import"./chunk-CDE7A24C.js";import"./chunk-17706B9C.js";import"./chunk-38324728.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};

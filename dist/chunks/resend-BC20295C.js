@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import{a,b,c,d,e}from"./chunk-FCA36CBF.js";import"./chunk-1B2B4640.js";import"./chunk-89101E0A.js";import"./chunk-4F02834C.js";import"./chunk-67F42989.js";import"./chunk-96D98821.js";import"./chunk-2A8C380C.js";import"./chunk-18295430.js";import"./chunk-7C99ACC6.js";import"./chunk-0F701917.js";import"./chunk-CDE7A24C.js";import"./chunk-38324728.js";export{a as ResendRefused,d as managedIamUser,e as requestCredentials,b as requestTagValue,c as rosterUserFor};
