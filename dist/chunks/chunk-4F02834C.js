@@ -1,2 +1,2 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{b as t}from"./chunk-67F42989.js";import{l as o,t as m}from"./chunk-2A8C380C.js";var d=o(t,"AWSIdentityManagementV20100508","IAMClient",m),s={},f=(n,e,r,i)=>[];export{d as a,s as b,f as c};
+import{b as t}from"./chunk-67F42989.js";import{l as o,t as m}from"./chunk-D8265EC8.js";var d=o(t,"AWSIdentityManagementV20100508","IAMClient",m),s={},f=(n,e,r,i)=>[];export{d as a,s as b,f as c};

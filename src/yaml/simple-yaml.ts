@@ -9,8 +9,9 @@
 //
 // The shape: printable ASCII lines; an optional leading `---`; comments and blank lines anywhere;
 // at the left margin `key: value`, where value is a plain or quoted one-line scalar, a flow list
-// `[a, b]` or flow map `{ k: v }` of such scalars, or, on the following lines, a block list
-// (`- item`, indented or not) or an indented block map of scalars.
+// `[a, b]` or flow map `{ k: v }` of such scalars, or, on the following lines, a block list of
+// such scalars (`- item`, indented or not) or an indented block map whose values are of any of
+// these kinds again (as `iam-gitops.yaml` has: `guardrails:` holding lists).
 import type { SourcePosition } from '../roster/roster-issue.js';
 
 export interface SimpleYaml {
@@ -196,7 +197,7 @@ class Reader {
       const valueStart = skipSpaces(line, afterColon);
       data[key] =
         valueStart === line.length || line[valueStart] === '#'
-          ? this.blockValue(key)
+          ? this.blockValue(key, 0)
           : this.inlineValue(key, entry.index, line, valueStart);
     }
     return data;
@@ -256,31 +257,33 @@ class Reader {
     return map;
   }
 
-  /** A value on the lines after its key: a block list, or an indented block map of scalars. */
-  private blockValue(path: string): unknown {
+  /**
+   * A value on the lines after its key (the key at `keyIndent`): a block list, at the key's own
+   * indentation or deeper, or a block map indented under the key.
+   */
+  private blockValue(path: string, keyIndent: number): unknown {
     const first = this.peek();
     if (first === undefined) return outside();
     const line = this.lines[first.index] as string;
-    if (line[first.indent] === '-') return this.blockList(path, first.indent);
+    if (line[first.indent] === '-' && first.indent >= keyIndent)
+      return this.blockList(path, first.indent, keyIndent);
     // An empty value (null) is the library's; so is anything not indented under its key.
-    if (first.indent === 0) return outside();
+    if (first.indent <= keyIndent) return outside();
     return this.blockMap(path, first.indent);
   }
 
-  private blockList(path: string, indent: number): unknown[] {
+  /** Items at `indent`, up to a line indented less (or, at the key's own indentation, the next key). */
+  private blockList(path: string, indent: number, keyIndent: number): unknown[] {
     const items: unknown[] = [];
-    for (let entry = this.peek(); entry !== undefined && entry.indent > 0; entry = this.peek()) {
-      if (entry.indent !== indent) outside();
-      this.readListItem(path, items, entry.index, indent);
-    }
-    // A list at the key's own indentation (`key:` then `- a` at the margin) ends at the next key.
-    if (indent === 0) {
-      for (let entry = this.peek(); entry !== undefined; entry = this.peek()) {
-        const line = this.lines[entry.index] as string;
-        if (entry.indent !== 0) outside();
-        if (line[0] !== '-') break;
-        this.readListItem(path, items, entry.index, 0);
+    for (let entry = this.peek(); entry !== undefined && entry.indent >= indent; entry = this.peek()) {
+      // Deeper lines (a continued item, a nested collection) are the library's.
+      if (entry.indent > indent) outside();
+      if ((this.lines[entry.index] as string)[indent] !== '-') {
+        // A list at its key's indentation (`key:` then `- a` under the `k`) ends at the next key.
+        if (indent === keyIndent) break;
+        outside();
       }
+      this.readListItem(path, items, entry.index, indent);
     }
     return items;
   }
@@ -295,22 +298,23 @@ class Reader {
     items.push(scalar.value);
   }
 
+  /** Keys at `indent`, up to a line indented less; each value inline or on the lines after it. */
   private blockMap(path: string, indent: number): Record<string, unknown> {
     const map: Record<string, unknown> = {};
-    for (let entry = this.peek(); entry !== undefined && entry.indent > 0; entry = this.peek()) {
-      if (entry.indent !== indent) outside();
+    for (let entry = this.peek(); entry !== undefined && entry.indent >= indent; entry = this.peek()) {
+      if (entry.indent > indent) outside();
       const line = this.lines[entry.index] as string;
       this.next = entry.index + 1;
       const { key, afterColon } = readKey(line, indent);
       if (Object.hasOwn(map, key)) outside();
       if (Object.keys(map).length === 0) this.positions?.set(path, this.at(entry.index, indent));
-      this.positions?.set(`${path}.${key}#key`, this.at(entry.index, indent));
+      const child = `${path}.${key}`;
+      this.positions?.set(`${child}#key`, this.at(entry.index, indent));
       const valueStart = skipSpaces(line, afterColon);
-      const first = line[valueStart];
-      if (valueStart === line.length || first === '#' || first === '[' || first === '{') outside();
-      const scalar = readBlockScalar(line, valueStart);
-      this.positions?.set(`${path}.${key}`, this.at(entry.index, scalar.column));
-      map[key] = scalar.value;
+      map[key] =
+        valueStart === line.length || line[valueStart] === '#'
+          ? this.blockValue(child, indent)
+          : this.inlineValue(child, entry.index, line, valueStart);
     }
     return map;
   }

@@ -162,6 +162,41 @@ function pick<T>(next: () => number, list: readonly T[]): T {
   return list[Math.floor(next() * list.length)] as T;
 }
 
+/** The lines of a block map at `indent`, its values scalars, flow lists, block lists or (while `depth` lasts) maps. */
+function nestedMap(
+  lines: string[],
+  next: () => number,
+  rough: () => boolean,
+  key: () => string,
+  scalar: () => string,
+  maybeNoise: () => void,
+  indent: string,
+  depth: number,
+): void {
+  const count = (rough() ? 0 : 1) + Math.floor(next() * 3);
+  for (let i = 0; i < count; i++) {
+    maybeNoise();
+    const jitter = rough() ? pick(next, [' ', '']) : '';
+    const at = `${indent}${jitter}`;
+    const shape = next();
+    if (shape < 0.3) {
+      lines.push(`${at}${key()}: ${scalar()}`);
+    } else if (shape < 0.5) {
+      const items = Array.from({ length: Math.floor(next() * 3) }, scalar);
+      lines.push(`${at}${key()}: [${items.join(', ')}]`);
+    } else if (shape < 0.8 || depth <= 1) {
+      lines.push(`${at}${key()}:`);
+      // Items deeper than the key, or at the key's own indentation (YAML allows both).
+      const itemIndent = rough() ? pick(next, ['', ' ']) : pick(next, [`${at}  `, at]);
+      const items = (rough() ? 0 : 1) + Math.floor(next() * 3);
+      for (let item = 0; item < items; item++) lines.push(`${itemIndent}- ${scalar()}`);
+    } else {
+      lines.push(`${at}${key()}:`);
+      nestedMap(lines, next, rough, key, scalar, maybeNoise, `${at}${pick(next, ['  ', '    '])}`, depth - 1);
+    }
+  }
+}
+
 /** A roster-like file; `hostility` is the share of keys, scalars and layouts taken from the hostile pools. */
 function generatedFile(next: () => number, hostility: number): string {
   const rough = () => next() < hostility;
@@ -206,7 +241,7 @@ function generatedFile(next: () => number, hostility: number): string {
         const jitter = rough() ? ' ' : '';
         lines.push(`${itemIndent}${jitter}${rough() ? pick(next, ['-', '-  ', '- - ']) : '- '}${scalar()}`);
       }
-    } else {
+    } else if (shape < 0.94) {
       lines.push(`${indent}${key()}:${comment}`);
       const nested = rough() ? pick(next, ['', ' ', '\t']) : pick(next, ['  ', '    ']);
       const count = (rough() ? 0 : 1) + Math.floor(next() * 4);
@@ -215,6 +250,11 @@ function generatedFile(next: () => number, hostility: number): string {
         const jitter = rough() ? ' ' : '';
         lines.push(`${nested}${jitter}${key()}: ${scalar()}`);
       }
+    } else {
+      // A map of maps and lists, as iam-gitops.yaml has (`guardrails:` holding lists), two levels deep.
+      lines.push(`${indent}${key()}:${comment}`);
+      const step = rough() ? pick(next, [' ', '\t', '   ']) : pick(next, ['  ', '    ']);
+      nestedMap(lines, next, rough, key, scalar, maybeNoise, step, 2);
     }
   }
   maybeNoise();
@@ -281,6 +321,10 @@ describe('parseSimpleYaml', () => {
     ['a map in a list', 'groups:\n  - a: b\n'],
     ['a mapping inside a value', 'name: a: b\n'],
     ['uneven indentation', 'tags:\n  a: x\n   b: y\n'],
+    ['a nested null', 'guardrails:\n  groups:\n  policies: [a]\n'],
+    ['a nested key indented between two levels', 'a:\n    b:\n      c: x\n  d: y\n'],
+    ['a nested list item deeper than the others', 'a:\n  b:\n    - x\n      - y\n'],
+    ['a list item less indented than its list', 'a:\n  b:\n      - x\n    - y\n'],
   ])('leaves %s to the library', (_what, text) => {
     expect(parseSimpleYaml(text)).toBeUndefined();
   });
@@ -297,12 +341,15 @@ describe('parseSimpleYaml', () => {
     const accepted = read.filter(({ text }) => parseSimpleYaml(text) !== undefined).map(({ file }) => file);
 
     expect(disagreements).toEqual([]);
-    // The fast path must be the common one: the valid rosters and the examples go through it.
+    // The fast path must be the common one: the valid rosters, the configurations and the examples go through it.
     expect(accepted).toEqual(
       expect.arrayContaining([
         join(ROSTER_FIXTURES, 'files', 'full.yaml'),
         join(ROSTER_FIXTURES, 'valid', 'alice@example.com.yaml'),
         join(REPOSITORY_ROOT, 'users', 'alice@example.com.yaml'),
+        join(REPOSITORY_ROOT, 'iam-gitops.yaml'),
+        join(ROSTER_FIXTURES, 'guardrails', 'iam-gitops.yaml'),
+        join(ROSTER_FIXTURES, 'accounts', 'iam-gitops.yaml'),
       ]),
     );
   });
@@ -310,11 +357,16 @@ describe('parseSimpleYaml', () => {
   it('agrees with the library on 20,000 generated files, and reads most plain ones itself', () => {
     const next = random(20261130);
     let accepted = 0;
+    let acceptedNested = 0;
     const disagreements: string[] = [];
 
     for (let i = 0; i < 20_000; i++) {
       const text = generatedFile(next, pick(next, [0, 0, 0.01, 0.03, 0.1, 0.5]));
-      if (parseSimpleYaml(text) !== undefined) accepted++;
+      if (parseSimpleYaml(text) !== undefined) {
+        accepted++;
+        // An indented key whose value is on the lines after it: a map or list inside a map.
+        if (/^ +[A-Za-z_][^:#]*:$/m.test(text)) acceptedNested++;
+      }
       const problem = disagreement(text);
       if (problem !== undefined) disagreements.push(problem);
     }
@@ -323,5 +375,6 @@ describe('parseSimpleYaml', () => {
     // Both paths are exercised: the generator makes plain files and hostile ones.
     expect(accepted).toBeGreaterThan(6_000);
     expect(accepted).toBeLessThan(16_000);
+    expect(acceptedNested).toBeGreaterThan(300);
   });
 });

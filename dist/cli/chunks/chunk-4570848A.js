@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a as x,b as m,c as u,d as r,e}from"./chunk-F1A2B353.js";var f=m((q,a)=>{a.exports=x("node:fs/promises")});var p=m((b,i)=>{i.exports=x("node:path")});var o={};u(o,{default:()=>d.default});r(o,e(f()));var d=e(f());var t={};u(t,{default:()=>l.default});r(t,e(p()));var l=e(p());export{o as a,d as b,t as c};
