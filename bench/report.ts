@@ -219,7 +219,11 @@ machine at that moment as about the code. Read the figures this way:
   the start and the end of the run are given above).
 - **Medians, and the best run for latency.** Every process is run several times; the tables give
   medians. The cold start target ("on a quiet machine") is judged on the best of its runs, the one
-  least disturbed by other work; the median is shown beside it.
+  least disturbed by other work; the median is shown beside it. The cold starts run first, before
+  the phases that keep both cores busy for minutes, with the repository's documented
+  \`iam-gitops.yaml\` beside the one roster file, as a real repository has.
+- **Memory is peak RSS** (the kernel's \`ru_maxrss\` of the child process), which includes memory V8
+  keeps for later; it moves little with the machine's load.
 - **moto is not AWS.** It answers on one CPU, and its times are not AWS's: the listing figure is
   moto's, and only the difference (the tool's own time) and the call counts carry over. moto
   answers the listing in one page; the bench pages it as IAM does (1,000 users a page, through
