@@ -5,7 +5,6 @@
 // what the action and the Lambda accept. All problems are reported at once, each naming its key
 // (or FILE:LINE:COL for the configuration file), so a first deploy needs one round of fixes.
 import { resolve } from 'node:path';
-import type { z } from 'zod';
 import { loadRepoConfig, type RepoConfigResult } from '../../src/config/load-repo-config.js';
 import { type Guardrails, REPO_CONFIG_FILE, type RepoConfig } from '../../src/config/repo-config-schema.js';
 import { DEFAULT_IAM_PATH } from '../../src/contract.js';
@@ -18,6 +17,7 @@ import {
   isDomain,
   isEmailAddress,
 } from '../../src/settings/fields.js';
+import type * as z from '../../src/util/zod.js';
 
 /** Where the Lambda's email comes from, and which SES identity proves we may send it. */
 export interface Sender {
@@ -154,7 +154,7 @@ function contextReader(context: Context, problem: Problem) {
   /** A text value checked (and possibly transformed) by a shared zod piece; every issue under `key`. */
   const checked = <T>(
     key: SettingKey,
-    piece: z.ZodType<T, string>,
+    piece: z.ZodMiniType<T, string>,
     raw: string | undefined,
   ): T | undefined => {
     if (raw === undefined) return undefined;

@@ -2,7 +2,6 @@
 // variable fails the cold start with the variable's name, before any event is touched. Every
 // pattern comes from the shared rules (src/settings/fields.ts), so the roster, the CDK app and the
 // Lambda accept the same addresses, domains and ARNs.
-import * as z from '../../src/util/zod.js';
 import { partitionOf, resolveMemberAccount } from '../../src/accounts/target-accounts.js';
 import { accountName } from '../../src/config/repo-config-schema.js';
 import { DEFAULT_IAM_PATH, LAMBDA_ENV, type MemberAccount } from '../../src/contract.js';
@@ -15,6 +14,7 @@ import {
   ROLE_ARN_PATTERN,
   roleName,
 } from '../../src/settings/fields.js';
+import * as z from '../../src/util/zod.js';
 
 export interface Config {
   /** The SES-verified address (optionally `Name <address>`) the email comes from. */
@@ -126,23 +126,25 @@ function checkRecipientDomains(value: string): readonly string[] {
 /** One MEMBER_ACCOUNTS value: the account's name, or its name and the role names that differ. */
 const memberAccountEntrySchema = z.union([
   accountName,
-  z
-    .object({ name: accountName, applyRole: roleName.optional(), credentialsRole: roleName.optional() })
-    .strict(),
+  z.strictObject({
+    name: accountName,
+    applyRole: z.optional(roleName),
+    credentialsRole: z.optional(roleName),
+  }),
 ]);
 
 // Keyed by account id, so each role is derived in its own account: no entry can point elsewhere.
-const memberAccountsSchema = z
-  .record(accountId, memberAccountEntrySchema)
-  .refine(
+const memberAccountsSchema = z.record(accountId, memberAccountEntrySchema).check(
+  z.refine(
     (members) => Object.keys(members).length > 0,
     'list at least one account, or leave the variable unset',
-  )
+  ),
   // Names are the keys of `accounts:` in iam-gitops.yaml: an email must not name two accounts alike.
-  .refine((members) => {
+  z.refine((members) => {
     const names = Object.values(members).map((entry) => (typeof entry === 'string' ? entry : entry.name));
     return new Set(names).size === names.length;
-  }, 'must not name two accounts alike');
+  }, 'must not name two accounts alike'),
+);
 
 const MEMBER_ACCOUNTS_FORMAT =
   'JSON of account id -> name, or -> {name, applyRole?, credentialsRole?} ({"111111111111":"prod"})';

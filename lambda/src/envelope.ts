@@ -7,12 +7,12 @@ export type Parsed<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly problem: string };
 
-function describe(layer: string, error: z.ZodError): string {
+function describe(layer: string, error: z.core.$ZodError): string {
   const issues = error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`);
   return `${layer}: ${issues.join('; ')}`;
 }
 
-function parseWith<T>(layer: string, schema: z.ZodType<T>, input: unknown): Parsed<T> {
+function parseWith<T>(layer: string, schema: z.ZodMiniType<T>, input: unknown): Parsed<T> {
   const result = schema.safeParse(input);
   return result.success
     ? { ok: true, value: result.data }
@@ -27,8 +27,8 @@ const snsEventSchema = z.looseObject({ Records: z.array(z.unknown()) });
 const snsRecordSchema = z.looseObject({
   EventSource: z.literal('aws:sns'),
   Sns: z.looseObject({
-    MessageId: z.string().min(1),
-    TopicArn: z.string().min(1),
+    MessageId: z.string().check(z.minLength(1)),
+    TopicArn: z.string().check(z.minLength(1)),
     Message: z.string(),
   }),
 });
@@ -36,7 +36,7 @@ const snsRecordSchema = z.looseObject({
 export type SnsRecord = z.infer<typeof snsRecordSchema>;
 
 const eventBridgeEventSchema = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   'detail-type': z.string(),
   source: z.string(),
   account: z.string(),
@@ -53,47 +53,47 @@ export type EventBridgeEvent = z.infer<typeof eventBridgeEventSchema>;
  * Root, AWSService, ...) lack some of these fields, which is why each is optional.
  */
 const userIdentitySchema = z.looseObject({
-  type: z.string().optional(),
-  arn: z.string().optional(),
-  accountId: z.string().optional(),
-  sessionContext: z
-    .looseObject({
-      sessionIssuer: z.looseObject({ type: z.string().optional(), arn: z.string().optional() }).optional(),
-    })
-    .optional(),
+  type: z.optional(z.string()),
+  arn: z.optional(z.string()),
+  accountId: z.optional(z.string()),
+  sessionContext: z.optional(
+    z.looseObject({
+      sessionIssuer: z.optional(z.looseObject({ type: z.optional(z.string()), arn: z.optional(z.string()) })),
+    }),
+  ),
 });
 
 export type UserIdentity = z.infer<typeof userIdentitySchema>;
 
 /** The part of a CloudTrail record every event shares. Event-specific parameters are parsed later. */
 const cloudTrailRecordSchema = z.looseObject({
-  eventID: z.string().min(1),
-  eventName: z.string().min(1),
+  eventID: z.string().check(z.minLength(1)),
+  eventName: z.string().check(z.minLength(1)),
   eventSource: z.string(),
-  eventTime: z.string().optional(),
-  userIdentity: userIdentitySchema.optional(),
-  recipientAccountId: z.string().optional(),
-  errorCode: z.string().optional(),
-  requestParameters: z.unknown().optional(),
-  responseElements: z.unknown().optional(),
+  eventTime: z.optional(z.string()),
+  userIdentity: z.optional(userIdentitySchema),
+  recipientAccountId: z.optional(z.string()),
+  errorCode: z.optional(z.string()),
+  requestParameters: z.optional(z.unknown()),
+  responseElements: z.optional(z.unknown()),
 });
 
 export type CloudTrailRecord = z.infer<typeof cloudTrailRecordSchema>;
 
 /** CloudTrail logs IAM tag parameters in lowerCamel: `{ key, value }`. */
-const cloudTrailTagsSchema = z.array(z.looseObject({ key: z.string(), value: z.string().default('') }));
+const cloudTrailTagsSchema = z.array(z.looseObject({ key: z.string(), value: z._default(z.string(), '') }));
 
 const createUserParametersSchema = z.looseObject({
-  userName: z.string().min(1),
+  userName: z.string().check(z.minLength(1)),
   // Absent when the caller took IAM's default path, `/`.
-  path: z.string().optional(),
-  tags: cloudTrailTagsSchema.optional(),
+  path: z.optional(z.string()),
+  tags: z.optional(cloudTrailTagsSchema),
 });
 
 export type CreateUserParameters = z.infer<typeof createUserParametersSchema>;
 
 const tagUserParametersSchema = z.looseObject({
-  userName: z.string().min(1),
+  userName: z.string().check(z.minLength(1)),
   tags: cloudTrailTagsSchema,
 });
 

@@ -22,7 +22,7 @@ export const ANY = '*';
 export const ACCOUNT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const accountName = z
   .string()
-  .regex(ACCOUNT_NAME_PATTERN, 'must be an account name: letters, digits, _ and -, at most 64');
+  .check(z.regex(ACCOUNT_NAME_PATTERN, 'must be an account name: letters, digits, _ and -, at most 64'));
 
 /** Default role names in each member account, under the path `/iam-gitops/` (DESIGN.md, "Many accounts"). */
 export const DEFAULT_MEMBER_ROLES = {
@@ -38,84 +38,97 @@ function unique(items: readonly string[]): boolean {
 }
 
 /** A list of allowed values, or `['*']` for any. */
-function allowList<T extends z.ZodType<string>>(item: T, what: string) {
-  return z
-    .array(z.union([z.literal(ANY), item]))
-    .refine(unique, 'must not repeat')
-    .refine(
+function allowList<T extends z.ZodMiniType<string>>(item: T, what: string) {
+  return z.array(z.union([z.literal(ANY), item])).check(
+    z.refine(unique, 'must not repeat'),
+    z.refine(
       (items) => !items.includes(ANY) || items.length === 1,
       `'*' allows any ${what}: give it alone, or list the ${what}s`,
-    );
+    ),
+  );
 }
 
 /** A customer managed policy as a name (in each account) or an ARN. */
 const boundaryPolicy = z.union([
   policyArn,
-  z.string().regex(POLICY_NAME_PATTERN, 'must be a customer managed policy name or ARN'),
+  z.string().check(z.regex(POLICY_NAME_PATTERN, 'must be a customer managed policy name or ARN')),
 ]);
 
-export const guardrailsSchema = z
-  .object({
-    groups: allowList(groupName, 'group').describe(
-      "The only IAM groups a user file may name; ['*'] allows any group (a conscious opt-out).",
-    ),
-    policies: allowList(policyArn, 'policy').describe(
+export const guardrailsSchema = z.strictObject({
+  groups: allowList(groupName, 'group').check(
+    z.describe("The only IAM groups a user file may name; ['*'] allows any group (a conscious opt-out)."),
+  ),
+  policies: allowList(policyArn, 'policy').check(
+    z.describe(
       "The only managed policy ARNs a user file may name; ['*'] allows any. IAMUserChangePassword is always allowed for console users.",
     ),
-    permissionsBoundary: boundaryPolicy
-      .optional()
-      .describe(
+  ),
+  permissionsBoundary: z
+    .optional(boundaryPolicy)
+    .check(
+      z.describe(
         'A customer managed policy (name or ARN) set as the permissions boundary of every managed user; the apply role cannot create a user without it nor remove it.',
       ),
-    recipientDomains: z
-      .array(domainName)
-      .min(1, 'list at least one domain, or leave the field out')
-      .refine(unique, 'must not repeat')
-      .optional()
-      .describe('Credentials are emailed only to addresses in these domains (exact, lower case).'),
-  })
-  .strict();
+    ),
+  recipientDomains: z
+    .optional(
+      z
+        .array(domainName)
+        .check(
+          z.minLength(1, 'list at least one domain, or leave the field out'),
+          z.refine(unique, 'must not repeat'),
+        ),
+    )
+    .check(z.describe('Credentials are emailed only to addresses in these domains (exact, lower case).')),
+});
 
-export const accountSchema = z
-  .object({
-    id: accountId.describe('The 12-digit AWS account id (quote it in YAML).'),
-    planRole: roleName
-      .optional()
-      .describe(`Role the hub plan role assumes there; default ${DEFAULT_MEMBER_ROLES.planRole}.`),
-    applyRole: roleName
-      .optional()
-      .describe(`Role the hub apply role assumes there; default ${DEFAULT_MEMBER_ROLES.applyRole}.`),
-    credentialsRole: roleName
-      .optional()
-      .describe(
+export const accountSchema = z.strictObject({
+  id: accountId.check(z.describe('The 12-digit AWS account id (quote it in YAML).')),
+  planRole: z
+    .optional(roleName)
+    .check(z.describe(`Role the hub plan role assumes there; default ${DEFAULT_MEMBER_ROLES.planRole}.`)),
+  applyRole: z
+    .optional(roleName)
+    .check(z.describe(`Role the hub apply role assumes there; default ${DEFAULT_MEMBER_ROLES.applyRole}.`)),
+  credentialsRole: z
+    .optional(roleName)
+    .check(
+      z.describe(
         `Role the central credential Lambda assumes there; default ${DEFAULT_MEMBER_ROLES.credentialsRole}.`,
       ),
-  })
-  .strict();
+    ),
+});
 
-export const repoConfigSchema = z
-  .object({
-    guardrails: guardrailsSchema
-      .optional()
-      .describe(
+export const repoConfigSchema = z.strictObject({
+  guardrails: z
+    .optional(guardrailsSchema)
+    .check(
+      z.describe(
         'What a roster may grant. Required by the infrastructure; checked by the action when present.',
       ),
-    accounts: z
-      .record(accountName, accountSchema)
-      .refine(
-        (accounts) => Object.keys(accounts).length > 0,
-        'list at least one account, or leave the field out',
-      )
-      .optional()
-      .describe('Many accounts: account name -> id (and optionally role names). Without it, one account.'),
-    defaultAccounts: z
-      .array(accountName)
-      .min(1, 'name at least one account')
-      .refine(unique, 'must not repeat')
-      .optional()
-      .describe('The accounts of user files that name none.'),
-  })
-  .strict();
+    ),
+  accounts: z
+    .optional(
+      z
+        .record(accountName, accountSchema)
+        .check(
+          z.refine(
+            (accounts) => Object.keys(accounts).length > 0,
+            'list at least one account, or leave the field out',
+          ),
+        ),
+    )
+    .check(
+      z.describe('Many accounts: account name -> id (and optionally role names). Without it, one account.'),
+    ),
+  defaultAccounts: z
+    .optional(
+      z
+        .array(accountName)
+        .check(z.minLength(1, 'name at least one account'), z.refine(unique, 'must not repeat')),
+    )
+    .check(z.describe('The accounts of user files that name none.')),
+});
 
 export type Guardrails = z.infer<typeof guardrailsSchema>;
 export type AccountEntry = z.infer<typeof accountSchema>;

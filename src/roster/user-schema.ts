@@ -12,21 +12,26 @@ export { EMAIL_PATTERN, GROUP_NAME_PATTERN, POLICY_ARN_PATTERN } from '../settin
 /** IAM tag keys and values: letters, digits, spaces and _ . : / = + - @ (Unicode letters allowed). */
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
-const tagKey = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(IAM_LIMITS.tagKeyMaxLength, `key must be at most ${IAM_LIMITS.tagKeyMaxLength} characters`)
-  .regex(TAG_CHARS, 'key may contain only letters, digits, spaces and _ . : / = + - @')
-  .refine((key) => !key.toLowerCase().startsWith('aws:'), 'keys starting with "aws:" are reserved by AWS')
-  .refine(
+const tagKey = z.string().check(
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(IAM_LIMITS.tagKeyMaxLength, `key must be at most ${IAM_LIMITS.tagKeyMaxLength} characters`),
+  z.regex(TAG_CHARS, 'key may contain only letters, digits, spaces and _ . : / = + - @'),
+  z.refine((key) => !key.toLowerCase().startsWith('aws:'), 'keys starting with "aws:" are reserved by AWS'),
+  z.refine(
     (key) => !key.toLowerCase().startsWith(RESERVED_TAG_PREFIX),
     `keys starting with "${RESERVED_TAG_PREFIX}" are reserved for iam-gitops`,
-  );
+  ),
+);
 
 const tagValue = z
   .string()
-  .max(IAM_LIMITS.tagValueMaxLength, `value must be at most ${IAM_LIMITS.tagValueMaxLength} characters`)
-  .regex(TAG_CHARS, 'value may contain only letters, digits, spaces and _ . : / = + - @');
+  .check(
+    z.maxLength(
+      IAM_LIMITS.tagValueMaxLength,
+      `value must be at most ${IAM_LIMITS.tagValueMaxLength} characters`,
+    ),
+    z.regex(TAG_CHARS, 'value may contain only letters, digits, spaces and _ . : / = + - @'),
+  );
 
 function unique<T>(items: readonly T[]): boolean {
   return new Set(items.map((item) => String(item).toLowerCase())).size === items.length;
@@ -37,59 +42,77 @@ export const RESERVED_KEY_PATTERN = /^([aA][wW][sS]|[iI][aA][mM]-[gG][iI][tT][oO
 
 export const MAX_USER_TAGS = IAM_LIMITS.tagsPerUser - RESERVED_TAG_SLOTS;
 
-export const userFileSchema = z
-  .object({
-    name: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(IAM_LIMITS.userNameMaxLength, `must be at most ${IAM_LIMITS.userNameMaxLength} characters`)
-      .regex(IAM_LIMITS.userNamePattern, 'may contain only letters, digits and + = , . @ _ -')
-      .describe('IAM user name; the file must be named <name>.yaml. An email address is recommended.'),
-    email: emailAddress
-      .optional()
-      .describe('Where sign-in details are sent. Defaults to name when name is an email address.'),
-    groups: z
-      .array(groupName)
-      .max(IAM_LIMITS.groupsPerUser, `at most ${IAM_LIMITS.groupsPerUser} groups (an IAM limit)`)
-      .refine(unique, 'must not repeat (IAM group names ignore case)')
-      .optional()
-      .describe('Existing IAM groups the user belongs to.'),
-    policies: z
-      .array(policyArn)
-      .max(
-        IAM_LIMITS.managedPoliciesPerUser,
-        `at most ${IAM_LIMITS.managedPoliciesPerUser} managed policies (an IAM limit)`,
-      )
-      .refine(unique, 'must not repeat')
-      .optional()
-      .describe('Managed policy ARNs attached to the user directly.'),
-    tags: z
-      .record(tagKey, tagValue)
-      .refine(
-        (tags) => Object.keys(tags).length <= MAX_USER_TAGS,
-        `at most ${MAX_USER_TAGS} tags (IAM allows ${IAM_LIMITS.tagsPerUser}; ${RESERVED_TAG_SLOTS} are kept for iam-gitops)`,
-      )
-      .optional()
-      .describe('User tags. Keys may not start with aws: or iam-gitops:.'),
-    console: z
-      .boolean()
-      .optional()
-      .describe('Console access (default true): a login profile and a credentials email.'),
-    permissionsBoundary: policyArn.optional().describe('Managed policy ARN set as the permissions boundary.'),
-    accounts: z
-      .array(accountName)
-      .min(1, 'name at least one account, or leave the field out for defaultAccounts')
-      .refine(unique, 'must not repeat')
-      .optional()
-      .describe(
+export const userFileSchema = z.strictObject({
+  name: z
+    .string()
+    .check(
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(IAM_LIMITS.userNameMaxLength, `must be at most ${IAM_LIMITS.userNameMaxLength} characters`),
+      z.regex(IAM_LIMITS.userNamePattern, 'may contain only letters, digits and + = , . @ _ -'),
+      z.describe('IAM user name; the file must be named <name>.yaml. An email address is recommended.'),
+    ),
+  email: z
+    .optional(emailAddress)
+    .check(z.describe('Where sign-in details are sent. Defaults to name when name is an email address.')),
+  groups: z
+    .optional(
+      z
+        .array(groupName)
+        .check(
+          z.maxLength(IAM_LIMITS.groupsPerUser, `at most ${IAM_LIMITS.groupsPerUser} groups (an IAM limit)`),
+          z.refine(unique, 'must not repeat (IAM group names ignore case)'),
+        ),
+    )
+    .check(z.describe('Existing IAM groups the user belongs to.')),
+  policies: z
+    .optional(
+      z
+        .array(policyArn)
+        .check(
+          z.maxLength(
+            IAM_LIMITS.managedPoliciesPerUser,
+            `at most ${IAM_LIMITS.managedPoliciesPerUser} managed policies (an IAM limit)`,
+          ),
+          z.refine(unique, 'must not repeat'),
+        ),
+    )
+    .check(z.describe('Managed policy ARNs attached to the user directly.')),
+  tags: z
+    .optional(
+      z
+        .record(tagKey, tagValue)
+        .check(
+          z.refine(
+            (tags) => Object.keys(tags).length <= MAX_USER_TAGS,
+            `at most ${MAX_USER_TAGS} tags (IAM allows ${IAM_LIMITS.tagsPerUser}; ${RESERVED_TAG_SLOTS} are kept for iam-gitops)`,
+          ),
+        ),
+    )
+    .check(z.describe('User tags. Keys may not start with aws: or iam-gitops:.')),
+  console: z
+    .optional(z.boolean())
+    .check(z.describe('Console access (default true): a login profile and a credentials email.')),
+  permissionsBoundary: z
+    .optional(policyArn)
+    .check(z.describe('Managed policy ARN set as the permissions boundary.')),
+  accounts: z
+    .optional(
+      z
+        .array(accountName)
+        .check(
+          z.minLength(1, 'name at least one account, or leave the field out for defaultAccounts'),
+          z.refine(unique, 'must not repeat'),
+        ),
+    )
+    .check(
+      z.describe(
         'The accounts (names from accounts: in iam-gitops.yaml) the user exists in; default: defaultAccounts.',
       ),
-    adopt: z
-      .boolean()
-      .optional()
-      .describe('Take over an existing IAM user of this name that is outside the managed scope.'),
-  })
-  .strict();
+    ),
+  adopt: z
+    .optional(z.boolean())
+    .check(z.describe('Take over an existing IAM user of this name that is outside the managed scope.')),
+});
 
 export type UserFile = z.infer<typeof userFileSchema>;
 

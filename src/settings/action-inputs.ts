@@ -46,9 +46,9 @@ export class InputError extends Error {
 
 /** The inputs of action.yml, by name; an unset input is absent, so its default applies. */
 const actionInputs = z.object({
-  command: oneOf(['auto', ...COMMANDS] as const).default('auto'),
-  'users-dir': repositoryPath.default(DEFAULT_USERS_DIR),
-  config: repositoryPath.optional(),
+  command: z._default(oneOf(['auto', ...COMMANDS] as const), 'auto'),
+  'users-dir': z._default(repositoryPath, DEFAULT_USERS_DIR),
+  config: z.optional(repositoryPath),
   'iam-path': runOptions['iam-path'],
   repository: runOptions.repository,
   'aws-region': runOptions.region,
@@ -57,16 +57,16 @@ const actionInputs = z.object({
   'max-removals': runOptions['max-removals'],
   'invite-expiry-days': runOptions['invite-expiry-days'],
   'max-parallel-accounts': runOptions['max-parallel-accounts'],
-  'expire-invites': yamlBoolean.default(false),
-  'fail-on-drift': yamlBoolean.default(false),
-  comment: yamlBoolean.default(true),
-  'role-to-assume': roleArn.optional(),
-  'role-session-name': roleSessionName.default('iam-gitops'),
-  'role-duration-seconds': roleDurationSeconds.default(3600),
+  'expire-invites': z._default(yamlBoolean, false),
+  'fail-on-drift': z._default(yamlBoolean, false),
+  comment: z._default(yamlBoolean, true),
+  'role-to-assume': z.optional(roleArn),
+  'role-session-name': z._default(roleSessionName, 'iam-gitops'),
+  'role-duration-seconds': z._default(roleDurationSeconds, 3600),
   // Checked with the route: the dispatch's own `user` input may stand in for it.
-  user: z.string().optional(),
+  user: z.optional(z.string()),
   // Checked with the route, as `user`: the dispatch's own `account` input may stand in for it.
-  account: z.string().optional(),
+  account: z.optional(z.string()),
 });
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings {

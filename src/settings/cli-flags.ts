@@ -80,20 +80,20 @@ Exit codes: 0 success, 1 invalid roster, plan error, refused re-send or drift wi
 --fail-on-drift, 2 usage, AWS or other failure.`;
 
 const cliFlags = z.object({
-  'users-dir': localPath.default(DEFAULT_USERS_DIR),
-  config: localPath.optional(),
+  'users-dir': z._default(localPath, DEFAULT_USERS_DIR),
+  config: z.optional(localPath),
   'iam-path': runOptions['iam-path'],
-  repository: runOptions.repository.optional(),
+  repository: z.optional(runOptions.repository),
   region: runOptions.region,
   'email-domain': runOptions['email-domain'],
   'on-remove': runOptions['on-remove'],
   'max-removals': runOptions['max-removals'],
   'invite-expiry-days': runOptions['invite-expiry-days'],
   'max-parallel-accounts': runOptions['max-parallel-accounts'],
-  account: accountName.optional(),
-  'expire-invites': z.boolean().default(false),
-  'fail-on-drift': z.boolean().default(false),
-  json: z.boolean().default(false),
+  account: z.optional(accountName),
+  'expire-invites': z._default(z.boolean(), false),
+  'fail-on-drift': z._default(z.boolean(), false),
+  json: z._default(z.boolean(), false),
 });
 
 const STRING_FLAGS = [

@@ -91,25 +91,28 @@ export const AWS_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 // zod pieces built on the rules above, for the schemas of each surface.
 export const emailAddress = z
   .string()
-  .max(EMAIL_MAX_LENGTH, `must be at most ${EMAIL_MAX_LENGTH} characters`)
-  .regex(EMAIL_PATTERN, 'must be an email address');
-export const domainName = z
-  .string()
-  .regex(DOMAIN_PATTERN, 'must be a domain such as example.com')
-  .refine((value) => value === value.toLowerCase(), 'must be written in lower case');
-export const githubRepository = z.string().regex(GITHUB_REPOSITORY_PATTERN, 'must be OWNER/REPO');
-export const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id');
-export const roleArn = z.string().regex(ROLE_ARN_PATTERN, 'must be an IAM role ARN');
-export const roleName = z.string().regex(ROLE_NAME_PATTERN, 'must be an IAM role name');
-export const groupName = z.string().regex(GROUP_NAME_PATTERN, 'must be an IAM group name');
+  .check(
+    z.maxLength(EMAIL_MAX_LENGTH, `must be at most ${EMAIL_MAX_LENGTH} characters`),
+    z.regex(EMAIL_PATTERN, 'must be an email address'),
+  );
+export const domainName = z.string().check(
+  z.regex(DOMAIN_PATTERN, 'must be a domain such as example.com'),
+  z.refine((value) => value === value.toLowerCase(), 'must be written in lower case'),
+);
+export const githubRepository = z.string().check(z.regex(GITHUB_REPOSITORY_PATTERN, 'must be OWNER/REPO'));
+export const accountId = z.string().check(z.regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id'));
+export const roleArn = z.string().check(z.regex(ROLE_ARN_PATTERN, 'must be an IAM role ARN'));
+export const roleName = z.string().check(z.regex(ROLE_NAME_PATTERN, 'must be an IAM role name'));
+export const groupName = z.string().check(z.regex(GROUP_NAME_PATTERN, 'must be an IAM group name'));
 export const policyArn = z
   .string()
-  .regex(POLICY_ARN_PATTERN, 'must be a managed policy ARN (arn:aws:iam::ACCOUNT|aws:policy/NAME)');
+  .check(z.regex(POLICY_ARN_PATTERN, 'must be a managed policy ARN (arn:aws:iam::ACCOUNT|aws:policy/NAME)'));
 export const iamPath = z
+  .pipe(z.string(), z.transform(normalizeIamPath))
+  .check(z.refine(isIamPath, 'must be an IAM path such as /iam-gitops/'));
+export const awsRegion = z
   .string()
-  .transform(normalizeIamPath)
-  .refine(isIamPath, 'must be an IAM path such as /iam-gitops/');
-export const awsRegion = z.string().regex(AWS_REGION_PATTERN, 'must be an AWS region such as us-east-1');
+  .check(z.regex(AWS_REGION_PATTERN, 'must be an AWS region such as us-east-1'));
 
 // Pieces for the settings of the action (inputs, src/settings/action-inputs.ts) and the CLI
 // (flags, src/settings/cli-flags.ts). Inputs and flags arrive as text, so these parse text.
@@ -118,47 +121,51 @@ export const awsRegion = z.string().regex(AWS_REGION_PATTERN, 'must be an AWS re
 export function isIamUserName(value: string): boolean {
   return value.length <= IAM_LIMITS.userNameMaxLength && IAM_LIMITS.userNamePattern.test(value);
 }
-export const iamUserName = z.string().refine(isIamUserName, 'must be an IAM user name');
+export const iamUserName = z.string().check(z.refine(isIamUserName, 'must be an IAM user name'));
 
 /** A whole number from `min` to `max`, in decimal digits: no sign, no unit, no exponent. */
 export function wholeNumber(min: number, max: number) {
   const message = `must be a whole number from ${min} to ${max}`;
   return z
-    .string()
-    .regex(/^\d+$/, message)
-    .transform(Number)
-    .refine((value) => value >= min && value <= max, message);
+    .pipe(z.string().check(z.regex(/^\d+$/, message)), z.transform(Number))
+    .check(z.refine((value) => value >= min && value <= max, message));
 }
 
 /**
  * A true/false setting, by the YAML 1.2 core schema that `core.getBooleanInput` applies:
  * `true | True | TRUE | false | False | FALSE`. A typo is an error, never `false`.
  */
-export const yamlBoolean = z
-  .enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], 'must be true or false')
-  .transform((value) => value.toLowerCase() === 'true');
+export const yamlBoolean = z.pipe(
+  z.enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], 'must be true or false'),
+  z.transform((value) => value.toLowerCase() === 'true'),
+);
 
 /** A file or directory on this machine, absolute or relative to the current directory. */
-export const localPath = z
-  .string()
-  .min(1, 'must not be empty')
-  .refine((path) => !path.includes('\0'), 'must not contain a NUL character');
+export const localPath = z.string().check(
+  z.minLength(1, 'must not be empty'),
+  z.refine((path) => !path.includes('\0'), 'must not contain a NUL character'),
+);
 
 /**
  * A path inside the repository, relative to its root, as annotations and messages name files:
  * not absolute and not leading out through `..`. Normalized, without a trailing slash.
  */
-export const repositoryPath = localPath
-  .transform((path) => normalize(path).replace(/[\\/]+$/, '') || '.')
-  .refine(
-    (path) => !isAbsolute(path) && path !== '..' && !/^\.\.[\\/]/.test(path),
-    'must be a path inside the repository, relative to its root',
+export const repositoryPath = z
+  .pipe(
+    localPath,
+    z.transform((path) => normalize(path).replace(/[\\/]+$/, '') || '.'),
+  )
+  .check(
+    z.refine(
+      (path) => !isAbsolute(path) && path !== '..' && !/^\.\.[\\/]/.test(path),
+      'must be a path inside the repository, relative to its root',
+    ),
   );
 
 /** STS RoleSessionName: 2-64 of `[\w+=,.@-]`; CloudTrail shows it. */
 export const roleSessionName = z
   .string()
-  .regex(/^[\w+=,.@-]{2,64}$/, 'must be 2-64 letters, digits or +=,.@_-');
+  .check(z.regex(/^[\w+=,.@-]{2,64}$/, 'must be 2-64 letters, digits or +=,.@_-'));
 
 /** STS session lifetimes: from 15 minutes to 12 hours (the role's own maximum may be lower). */
 export const roleDurationSeconds = wholeNumber(900, 43_200);
@@ -168,8 +175,15 @@ export const MAX_USERS_PER_ACCOUNT = 5000;
 
 /** One of a fixed set of words, such as `disable` or `delete`. */
 export function oneOf<const T extends string>(values: readonly T[]) {
-  return z
-    .string()
-    .refine((value) => (values as readonly string[]).includes(value), `must be one of ${values.join(', ')}`)
-    .transform((value) => value as T);
+  return z.pipe(
+    z
+      .string()
+      .check(
+        z.refine(
+          (value) => (values as readonly string[]).includes(value),
+          `must be one of ${values.join(', ')}`,
+        ),
+      ),
+    z.transform((value) => value as T),
+  );
 }

@@ -5,7 +5,6 @@
 // (inside the repository for the action, anywhere on the machine for the CLI), booleans (text
 // inputs, flags) and what only one of them has (OIDC and the comment; --json).
 import { join, resolve } from 'node:path';
-import type { z } from 'zod';
 import { MAX_PARALLEL_ACCOUNTS } from '../accounts/run-accounts.js';
 import {
   DEFAULT_INVITE_EXPIRY_DAYS,
@@ -15,6 +14,7 @@ import {
 import { REPO_CONFIG_FILE } from '../config/repo-config-schema.js';
 import { DEFAULT_IAM_PATH } from '../contract.js';
 import { DEFAULT_MAX_REMOVALS, DEFAULT_ON_REMOVE, ON_REMOVE_MODES, type OnRemove } from '../plan/plan.js';
+import * as z from '../util/zod.js';
 import {
   awsRegion,
   domainName,
@@ -32,16 +32,16 @@ export const DEFAULT_REGION = 'us-east-1';
 const MAX_INVITE_EXPIRY_DAYS = 3650;
 
 export const runOptions = {
-  'iam-path': iamPath.default(DEFAULT_IAM_PATH),
+  'iam-path': z._default(iamPath, DEFAULT_IAM_PATH),
   repository: githubRepository,
-  'email-domain': domainName.optional(),
-  'on-remove': oneOf(ON_REMOVE_MODES).default(DEFAULT_ON_REMOVE),
-  'max-removals': wholeNumber(0, MAX_USERS_PER_ACCOUNT).default(DEFAULT_MAX_REMOVALS),
-  'invite-expiry-days': wholeNumber(1, MAX_INVITE_EXPIRY_DAYS).default(DEFAULT_INVITE_EXPIRY_DAYS),
-  region: awsRegion.default(DEFAULT_REGION),
+  'email-domain': z.optional(domainName),
+  'on-remove': z._default(oneOf(ON_REMOVE_MODES), DEFAULT_ON_REMOVE),
+  'max-removals': z._default(wholeNumber(0, MAX_USERS_PER_ACCOUNT), DEFAULT_MAX_REMOVALS),
+  'invite-expiry-days': z._default(wholeNumber(1, MAX_INVITE_EXPIRY_DAYS), DEFAULT_INVITE_EXPIRY_DAYS),
+  region: z._default(awsRegion, DEFAULT_REGION),
   // No default here: a run without `accounts` has nothing to bound, and the one default is
   // MAX_PARALLEL_ACCOUNTS.default, applied where the accounts are entered.
-  'max-parallel-accounts': wholeNumber(MAX_PARALLEL_ACCOUNTS.min, MAX_PARALLEL_ACCOUNTS.max).optional(),
+  'max-parallel-accounts': z.optional(wholeNumber(MAX_PARALLEL_ACCOUNTS.min, MAX_PARALLEL_ACCOUNTS.max)),
 } as const;
 
 /** What both surfaces hand to runSettings(), once parsed. */
@@ -95,7 +95,7 @@ export function runSettings(values: RunValues, root: string): RunSettings {
  * not secrets: the value is quoted back.
  */
 export function settingErrors(
-  error: z.ZodError,
+  error: z.core.$ZodError,
   raw: Readonly<Record<string, unknown>>,
   name: (key: string) => string,
 ): string[] {

@@ -2,8 +2,8 @@
 // keeping the source position of every field, so that any finding about it, now or later (a
 // schema error here, a missing group in the plan), can point at its line and column.
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseAllDocuments } from 'yaml';
-import type { z } from 'zod';
 import type { RosterIssue, SourcePosition } from '../roster/roster-issue.js';
+import type * as z from '../util/zod.js';
 import { LazyFieldPositions } from './lazy-field-positions.js';
 import { parseSimpleYaml, readSimpleYamlData } from './simple-yaml.js';
 
@@ -63,7 +63,11 @@ export function positionFor(positions: FieldPositions, path: string, preferKey =
   }
 }
 
-export function issuesFromSchema(error: z.ZodError, file: string, positions: FieldPositions): RosterIssue[] {
+export function issuesFromSchema(
+  error: z.core.$ZodError,
+  file: string,
+  positions: FieldPositions,
+): RosterIssue[] {
   const issues: RosterIssue[] = [];
   for (const issue of error.issues) {
     const path = issue.path.map(String).join('.');
@@ -136,7 +140,7 @@ export interface LocatedDocument {
  * something asks for one; anything else, and every error, by the `yaml` library. Both give the
  * same data and positions (a test compares them), so no caller can tell which one ran.
  */
-export function parseLocatedYaml<S extends z.ZodType>(
+export function parseLocatedYaml<S extends z.ZodMiniType>(
   file: string,
   text: string,
   schema: S,

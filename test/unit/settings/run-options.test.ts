@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { configLocation, runOptions, runSettings, settingErrors } from '../../../src/settings/run-options.js';
+import * as z from '../../../src/util/zod.js';
 
 describe('runOptions', () => {
   it('gives each shared setting its default', () => {
@@ -84,7 +84,7 @@ describe('settingErrors', () => {
     const result = schema.safeParse(raw);
 
     expect(result.success).toBe(false);
-    expect(settingErrors(result.error as z.ZodError, raw, (key) => `--${key}`)).toEqual([
+    expect(settingErrors(result.error as z.core.$ZodError, raw, (key) => `--${key}`)).toEqual([
       '--a must be a whole number from 0 to 5000 (got "x")',
       '--b is required',
       '--c Invalid input: expected boolean, received string (got "yes")',

@@ -10,7 +10,7 @@ afterEach(() => {
 
 describe('zod as the schemas use it', () => {
   it('generates no code from strings: object schemas parse with the Function constructor gone', () => {
-    const schema = z.object({ name: z.string(), groups: z.array(z.string()).optional() });
+    const schema = z.object({ name: z.string(), groups: z.optional(z.array(z.string())) });
     const compiled: string[] = [];
     // zod's JIT compiles an object parser with `new Function(...)` on the schema's first parse.
     globalThis.Function = new Proxy(realFunction, {
@@ -27,6 +27,17 @@ describe('zod as the schemas use it', () => {
     expect(schema.parse({ name: 'grace' })).toEqual({ name: 'grace' });
     expect(userFileSchema.safeParse({ name: 'ada@example.com' }).success).toBe(true);
     expect(compiled).toEqual([]);
+  });
+
+  it("gives zod's English messages, which zod/mini leaves to its caller to configure", () => {
+    const result = z.object({ name: z.string().check(z.maxLength(3)) }).safeParse({ name: 'grace' });
+
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      'Too big: expected string to have <=3 characters',
+    ]);
+    expect(z.string().safeParse(7).error?.issues[0]?.message).toBe(
+      'Invalid input: expected string, received number',
+    );
   });
 
   it('still reports every issue with its path', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from '../../../src/util/zod.js';
 import { LazyFieldPositions } from '../../../src/yaml/lazy-field-positions.js';
 import { parseLocatedYaml, readWithLibrary } from '../../../src/yaml/located-yaml.js';
 
@@ -9,7 +9,10 @@ const OPTIONS = {
   fieldsHint: 'name, groups',
   oneDocumentHint: 'use one file per user',
 };
-const schema = z.strictObject({ name: z.string(), groups: z.array(z.string().max(12)).optional() });
+const schema = z.strictObject({
+  name: z.string(),
+  groups: z.optional(z.array(z.string().check(z.maxLength(12)))),
+});
 
 /** The same user, once in the plain shape the fast reader takes, once in CRLF lines it leaves to the library. */
 const PLAIN = 'name: alice\ngroups:\n  - developers\n  - platform-engineers\n';
