@@ -175,8 +175,10 @@ async function buildOnFirstUse(name, outfile) {
 
 /**
  * zod's classic API exports every locale (about 250 KiB of translated messages) through its `z`
- * namespace, which the bundler must then keep; this project uses only English, which zod itself
- * configures at load. A `z.locales.*` call would find only `en`.
+ * namespace, which the bundler must then keep; this project uses only English. Its own schemas use
+ * zod/mini through src/util/zod.ts, which imports the English locale alone; this keeps any import
+ * of the classic API (a dependency's, the bundle test's) English-only too. A `z.locales.*` call
+ * would find only `en`.
  */
 const zodEnglishOnly = {
   name: 'zod-english-only',
