@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import{a as r}from"./chunks/chunk-1036747F.js";import"./chunks/chunk-F1A2B353.js";function t(o){let e=/^>=\s*v?(\d+)/.exec(o.trim());if(e?.[1]===void 0)throw new Error(`engines.node "${o}" is not of the form >=MAJOR`);return Number(e[1])}var i=t(r.engines.node);function n(o,e=i){if(!(Number.parseInt(o.replace(/^v/,""),10)>=e))return`iam-gitops needs Node.js ${e} or newer; this is Node.js ${o}. Install Node.js ${e} or later (https://nodejs.org/en/download, or nvm install ${e}) and run it again.`}var s=n(process.versions.node);if(s!==void 0)process.stderr.write(`${s}
-`),process.exitCode=2;else{let{processIo:o,runCli:e}=await import("./chunks/run-cli-EDBADADE.js");process.exitCode=await e(process.argv.slice(2),o())}
+`),process.exitCode=2;else{let{processIo:o,runCli:e}=await import("./chunks/run-cli-FB090E7B.js");process.exitCode=await e(process.argv.slice(2),o())}

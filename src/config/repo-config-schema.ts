@@ -6,6 +6,8 @@ import {
   accountId,
   domainName,
   groupName,
+  isUniqueIgnoringCase,
+  nonEmptyUniqueList,
   POLICY_NAME_PATTERN,
   policyArn,
   roleName,
@@ -33,14 +35,10 @@ export const DEFAULT_MEMBER_ROLES = {
 /** The IAM path of the member accounts' roles. */
 export const MEMBER_ROLE_PATH = '/iam-gitops/';
 
-function unique(items: readonly string[]): boolean {
-  return new Set(items.map((item) => item.toLowerCase())).size === items.length;
-}
-
 /** A list of allowed values, or `['*']` for any. */
 function allowList<T extends z.ZodMiniType<string>>(item: T, what: string) {
   return z.array(z.union([z.literal(ANY), item])).check(
-    z.refine(unique, 'must not repeat'),
+    z.refine(isUniqueIgnoringCase, 'must not repeat'),
     z.refine(
       (items) => !items.includes(ANY) || items.length === 1,
       `'*' allows any ${what}: give it alone, or list the ${what}s`,
@@ -71,14 +69,7 @@ export const guardrailsSchema = z.strictObject({
       ),
     ),
   recipientDomains: z
-    .optional(
-      z
-        .array(domainName)
-        .check(
-          z.minLength(1, 'list at least one domain, or leave the field out'),
-          z.refine(unique, 'must not repeat'),
-        ),
-    )
+    .optional(nonEmptyUniqueList(domainName, 'list at least one domain, or leave the field out'))
     .check(z.describe('Credentials are emailed only to addresses in these domains (exact, lower case).')),
 });
 
@@ -122,11 +113,7 @@ export const repoConfigSchema = z.strictObject({
       z.describe('Many accounts: account name -> id (and optionally role names). Without it, one account.'),
     ),
   defaultAccounts: z
-    .optional(
-      z
-        .array(accountName)
-        .check(z.minLength(1, 'name at least one account'), z.refine(unique, 'must not repeat')),
-    )
+    .optional(nonEmptyUniqueList(accountName, 'name at least one account'))
     .check(z.describe('The accounts of user files that name none.')),
 });
 

@@ -4,7 +4,13 @@
 
 import { accountName } from '../config/repo-config-schema.js';
 import { IAM_LIMITS, RESERVED_TAG_PREFIX, RESERVED_TAG_SLOTS } from '../contract.js';
-import { emailAddress, groupName, policyArn } from '../settings/fields.js';
+import {
+  emailAddress,
+  groupName,
+  isUniqueIgnoringCase,
+  nonEmptyUniqueList,
+  policyArn,
+} from '../settings/fields.js';
 import * as z from '../util/zod.js';
 
 export { EMAIL_PATTERN, GROUP_NAME_PATTERN, POLICY_ARN_PATTERN } from '../settings/fields.js';
@@ -33,10 +39,6 @@ const tagValue = z
     z.regex(TAG_CHARS, 'value may contain only letters, digits, spaces and _ . : / = + - @'),
   );
 
-function unique<T>(items: readonly T[]): boolean {
-  return new Set(items.map((item) => String(item).toLowerCase())).size === items.length;
-}
-
 /** Tag keys owned by AWS or iam-gitops, in any case; spelled without flags so JSON Schema can use it. */
 export const RESERVED_KEY_PATTERN = /^([aA][wW][sS]|[iI][aA][mM]-[gG][iI][tT][oO][pP][sS]):/;
 
@@ -60,7 +62,7 @@ export const userFileSchema = z.strictObject({
         .array(groupName)
         .check(
           z.maxLength(IAM_LIMITS.groupsPerUser, `at most ${IAM_LIMITS.groupsPerUser} groups (an IAM limit)`),
-          z.refine(unique, 'must not repeat (IAM group names ignore case)'),
+          z.refine(isUniqueIgnoringCase, 'must not repeat (IAM group names ignore case)'),
         ),
     )
     .check(z.describe('Existing IAM groups the user belongs to.')),
@@ -73,7 +75,7 @@ export const userFileSchema = z.strictObject({
             IAM_LIMITS.managedPoliciesPerUser,
             `at most ${IAM_LIMITS.managedPoliciesPerUser} managed policies (an IAM limit)`,
           ),
-          z.refine(unique, 'must not repeat'),
+          z.refine(isUniqueIgnoringCase, 'must not repeat'),
         ),
     )
     .check(z.describe('Managed policy ARNs attached to the user directly.')),
@@ -97,12 +99,10 @@ export const userFileSchema = z.strictObject({
     .check(z.describe('Managed policy ARN set as the permissions boundary.')),
   accounts: z
     .optional(
-      z
-        .array(accountName)
-        .check(
-          z.minLength(1, 'name at least one account, or leave the field out for defaultAccounts'),
-          z.refine(unique, 'must not repeat'),
-        ),
+      nonEmptyUniqueList(
+        accountName,
+        'name at least one account, or leave the field out for defaultAccounts',
+      ),
     )
     .check(
       z.describe(

@@ -123,6 +123,16 @@ export function isIamUserName(value: string): boolean {
 }
 export const iamUserName = z.string().check(z.refine(isIamUserName, 'must be an IAM user name'));
 
+/** No item twice, ignoring case: IAM compares the names of users, groups and policies without it. */
+export function isUniqueIgnoringCase(items: readonly string[]): boolean {
+  return new Set(items.map((item) => item.toLowerCase())).size === items.length;
+}
+
+/** One or more items, none twice (ignoring case); `emptyMessage` says what to write instead of `[]`. */
+export function nonEmptyUniqueList<T extends z.ZodMiniType<string>>(item: T, emptyMessage: string) {
+  return z.array(item).check(z.minLength(1, emptyMessage), z.refine(isUniqueIgnoringCase, 'must not repeat'));
+}
+
 /** A whole number from `min` to `max`, in decimal digits: no sign, no unit, no exponent. */
 export function wholeNumber(min: number, max: number) {
   const message = `must be a whole number from ${min} to ${max}`;

@@ -1,8 +1,11 @@
 // The pieces src/settings/fields.ts gives the settings surfaces (action inputs, CLI flags).
 import { describe, expect, it } from 'vitest';
 import {
+  groupName,
   isIamUserName,
+  isUniqueIgnoringCase,
   localPath,
+  nonEmptyUniqueList,
   oneOf,
   repositoryPath,
   roleDurationSeconds,
@@ -23,6 +26,27 @@ describe('isIamUserName', () => {
       true,
     ]);
     expect(['', 'a b', 'n'.repeat(65), 'a/b'].map(isIamUserName)).toEqual([false, false, false, false]);
+  });
+});
+
+describe('isUniqueIgnoringCase', () => {
+  it('finds a name given twice in any case, as IAM compares names', () => {
+    expect(isUniqueIgnoringCase(['Developers', 'oncall'])).toBe(true);
+    expect(isUniqueIgnoringCase(['Developers', 'developers'])).toBe(false);
+    expect(isUniqueIgnoringCase([])).toBe(true);
+  });
+});
+
+describe('nonEmptyUniqueList', () => {
+  const groups = nonEmptyUniqueList(groupName, 'list at least one group');
+
+  it('takes one or more distinct items', () => {
+    expect(groups.parse(['developers', 'oncall'])).toEqual(['developers', 'oncall']);
+  });
+
+  it('refuses an empty list with its own message, and a repeat in any case', () => {
+    expect(message(groups.safeParse([]))).toEqual(['list at least one group']);
+    expect(message(groups.safeParse(['oncall', 'OnCall']))).toEqual(['must not repeat']);
   });
 });
 
