@@ -1,6 +1,6 @@
 // How results reach the person on GitHub: annotations on the exact line, the job summary,
 // step outputs.
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
@@ -78,8 +78,18 @@ export async function writeAccountsOutputs(
   return writeOutputs(`${JSON.stringify(json, null, 2)}\n`, changes, markdown);
 }
 
+/**
+ * Where the plan-json file goes: the runner's temporary folder, which is the job's own. Elsewhere (a
+ * local run) a new folder only this user can enter, never a fixed name in the shared temporary
+ * folder, where another local user could have put a link to a file of ours in its place.
+ */
+async function planJsonPath(): Promise<string> {
+  const folder = process.env.RUNNER_TEMP || (await mkdtemp(join(tmpdir(), 'iam-gitops-plan-')));
+  return join(folder, 'iam-gitops-plan.json');
+}
+
 async function writeOutputs(json: string, changes: number, markdown: string): Promise<string> {
-  const path = join(process.env.RUNNER_TEMP || tmpdir(), 'iam-gitops-plan.json');
+  const path = await planJsonPath();
   await writeFile(path, json);
   core.setOutput('changes-count', changes);
   core.setOutput('plan-json', path);
