@@ -176,31 +176,16 @@ class Reader {
     return undefined;
   }
 
+  /**
+   * The document: a block map at the margin, after an optional `---`. Nothing else is read here:
+   * an empty document (null) is the library's, and document markers, directives and a value at the
+   * top are not keys, so the map leaves them to the library too.
+   */
   document(): Record<string, unknown> {
-    let first = this.peek();
-    if (first !== undefined && this.lines[first.index] === '---') {
-      this.next = first.index + 1;
-      first = this.peek();
-    }
-    if (first === undefined || first.indent !== 0) return outside();
-    this.positions?.set('', this.at(first.index, 0));
-    const data: Record<string, unknown> = {};
-    for (let entry: typeof first | undefined = first; entry !== undefined; entry = this.peek()) {
-      if (entry.indent !== 0) outside();
-      const line = this.lines[entry.index] as string;
-      // Document markers and directives: more than one document, or settings only the library knows.
-      if (line.startsWith('---') || line.startsWith('...') || line.startsWith('%')) outside();
-      this.next = entry.index + 1;
-      const { key, afterColon } = readKey(line, 0);
-      if (Object.hasOwn(data, key)) outside();
-      this.positions?.set(`${key}#key`, this.at(entry.index, 0));
-      const valueStart = skipSpaces(line, afterColon);
-      data[key] =
-        valueStart === line.length || line[valueStart] === '#'
-          ? this.blockValue(key, 0)
-          : this.inlineValue(key, entry.index, line, valueStart);
-    }
-    return data;
+    const first = this.peek();
+    if (first !== undefined && this.lines[first.index] === '---') this.next = first.index + 1;
+    if (this.peek() === undefined) return outside();
+    return this.blockMap('', 0);
   }
 
   /** A value on the key's own line: a scalar, `[...]` or `{...}`. */
@@ -308,7 +293,7 @@ class Reader {
       const { key, afterColon } = readKey(line, indent);
       if (Object.hasOwn(map, key)) outside();
       if (Object.keys(map).length === 0) this.positions?.set(path, this.at(entry.index, indent));
-      const child = `${path}.${key}`;
+      const child = path === '' ? key : `${path}.${key}`;
       this.positions?.set(`${child}#key`, this.at(entry.index, indent));
       const valueStart = skipSpaces(line, afterColon);
       map[key] =
