@@ -141,18 +141,20 @@ export function accountProblems<T>(
 }
 
 /**
- * The line that ends a run with problems, naming each account: `1 of 2 accounts failed: beta
- * (222222222222): AccessDenied: ...`. `failed` (a rerun may succeed) when any account failed so,
- * else `invalid`. Undefined when every account succeeded.
+ * The line that ends a run with problems (`accountProblems` of `results`), naming each account:
+ * `1 of 2 accounts failed: beta (222222222222): AccessDenied: ...`. `failed` (a rerun may succeed)
+ * when any account failed so, else `invalid`. Undefined when every account succeeded.
  */
-export function accountsFailure(
-  problems: readonly AccountProblem[],
-  total: number,
+export function accountsFailure<T>(
+  results: readonly AccountResult<T>[],
+  judge: (value: T) => Judged | undefined = () => undefined,
+  kindOf?: (error: unknown) => FailureKind,
 ): CommandFailed | undefined {
+  const problems = accountProblems(results, judge, kindOf);
   if (problems.length === 0) return undefined;
   const which = problems.map((p) => `${p.account.name} (${p.account.id}): ${p.message}`).join('; ');
   return new CommandFailed(
-    `${problems.length} of ${countOf(total, 'account')} failed: ${which}`,
+    `${problems.length} of ${countOf(results.length, 'account')} failed: ${which}`,
     problems.some((p) => p.kind === 'failed') ? 'failed' : 'invalid',
   );
 }

@@ -9,7 +9,6 @@ import { type AccountApplied, accountsTitle, applyAccountReport } from './accoun
 import type { AccountsRepoConfig } from './accounts-config.js';
 import type { CommandContext } from './command-context.js';
 import {
-  accountProblems,
   accountsFailure,
   accountsReport,
   inMemberAccounts,
@@ -49,21 +48,18 @@ export async function runApplyAcrossAccounts(
       issues: issuesByAccount(results, ({ plan }) => plan.errors),
     }),
   );
-  const failure = accountsFailure(
-    accountProblems(results, ({ plan, result }) => {
-      if (result === undefined)
-        return {
-          message: `${countOf(plan.errors.length, 'plan error')}; nothing was applied there`,
-          kind: 'invalid',
-        };
-      if (result.failed > 0)
-        return {
-          message: `${result.failed} of ${countOf(changeCount(plan), 'change')} failed; a rerun retries them`,
-          kind: 'failed',
-        };
-      return undefined;
-    }),
-    results.length,
-  );
+  const failure = accountsFailure(results, ({ plan, result }) => {
+    if (result === undefined)
+      return {
+        message: `${countOf(plan.errors.length, 'plan error')}; nothing was applied there`,
+        kind: 'invalid',
+      };
+    if (result.failed > 0)
+      return {
+        message: `${result.failed} of ${countOf(changeCount(plan), 'change')} failed; a rerun retries them`,
+        kind: 'failed',
+      };
+    return undefined;
+  });
   if (failure !== undefined) throw failure;
 }

@@ -9,7 +9,6 @@ import type { CommandContext, DriftFindings } from './command-context.js';
 import { CommandFailed } from './command-context.js';
 import { driftCount, findDrift } from './drift.js';
 import {
-  accountProblems,
   accountsFailure,
   accountsReport,
   inMemberAccounts,
@@ -66,10 +65,7 @@ export async function runDriftAcrossAccounts(
     count === 0
       ? undefined
       : `${countOf(count, 'drift finding')} in ${drifted.length} of ${countOf(results.length, 'account')} (${drifted.join(', ')}): IAM differs from the roster`;
-  const failure = accountsFailure(
-    accountProblems(results, () => undefined),
-    results.length,
-  );
+  const failure = accountsFailure(results);
   if (failure !== undefined) {
     // The accounts that could not be read come first; the drift found elsewhere is still said.
     if (driftLine !== undefined) context.report.warning(driftLine);

@@ -3,13 +3,7 @@
 import { accountsTitle, invitesAccountReport } from './account-reports.js';
 import type { AccountsRepoConfig } from './accounts-config.js';
 import type { CommandContext } from './command-context.js';
-import {
-  accountProblems,
-  accountsFailure,
-  accountsReport,
-  inMemberAccounts,
-  totalOf,
-} from './member-accounts.js';
+import { accountsFailure, accountsReport, inMemberAccounts, totalOf } from './member-accounts.js';
 import { findStaleInvites } from './stale-invites.js';
 
 export async function runInvitesAcrossAccounts(
@@ -33,9 +27,6 @@ export async function runInvitesAcrossAccounts(
       totals: { staleInvites: totalOf(results, (report) => report.stale.length) },
     }),
   );
-  const failure = accountsFailure(
-    accountProblems(results, () => undefined),
-    results.length,
-  );
+  const failure = accountsFailure(results);
   if (failure !== undefined) throw failure;
 }

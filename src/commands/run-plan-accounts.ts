@@ -6,7 +6,6 @@ import { accountsTitle, planAccountReport } from './account-reports.js';
 import type { AccountsRepoConfig } from './accounts-config.js';
 import type { CommandContext } from './command-context.js';
 import {
-  accountProblems,
   accountsFailure,
   accountsReport,
   inMemberAccounts,
@@ -40,16 +39,13 @@ export async function runPlanAcrossAccounts(
       issues: issuesByAccount(results, (plan) => plan.errors),
     }),
   );
-  const failure = accountsFailure(
-    accountProblems(results, (plan) =>
-      plan.errors.length > 0
-        ? {
-            message: `${countOf(plan.errors.length, 'plan error')}; nothing can be applied there`,
-            kind: 'invalid',
-          }
-        : undefined,
-    ),
-    results.length,
+  const failure = accountsFailure(results, (plan) =>
+    plan.errors.length > 0
+      ? {
+          message: `${countOf(plan.errors.length, 'plan error')}; nothing can be applied there`,
+          kind: 'invalid',
+        }
+      : undefined,
   );
   if (failure !== undefined) throw failure;
 }

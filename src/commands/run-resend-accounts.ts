@@ -6,7 +6,7 @@ import type { DesiredUser } from '../roster/roster.js';
 import { accountsTitle, resendAccountReport } from './account-reports.js';
 import type { AccountsRepoConfig } from './accounts-config.js';
 import type { CommandContext } from './command-context.js';
-import { accountProblems, accountsFailure, accountsReport, inMemberAccounts } from './member-accounts.js';
+import { accountsFailure, accountsReport, inMemberAccounts } from './member-accounts.js';
 import type { ValidRoster } from './read-roster.js';
 import { ResendRefused, requestCredentials } from './resend.js';
 
@@ -58,13 +58,10 @@ export async function runResendAcrossAccounts(
     }),
   );
   const failure = accountsFailure(
-    accountProblems(
-      results,
-      () => undefined,
-      // Refused (not managed there, not created yet): a verdict on the request, not a failure.
-      (error) => (error instanceof ResendRefused ? 'invalid' : 'failed'),
-    ),
-    results.length,
+    results,
+    () => undefined,
+    // Refused (not managed there, not created yet): a verdict on the request, not a failure.
+    (error) => (error instanceof ResendRefused ? 'invalid' : 'failed'),
   );
   if (failure !== undefined) throw failure;
 }

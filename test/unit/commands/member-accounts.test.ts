@@ -64,18 +64,17 @@ describe('accountProblems', () => {
 
 describe('accountsFailure', () => {
   it('is one line naming every account, failed when any failed, invalid otherwise', () => {
-    const invalid = { account: PROD, message: '1 plan error', kind: 'invalid' } as const;
-    const broken = {
-      account: DEV,
-      message: 'Throttling: Rate exceeded',
-      kind: 'failed',
-    } as const;
+    const planErrors = (value: number) =>
+      value > 0 ? ({ message: `${value} plan error`, kind: 'invalid' } as const) : undefined;
 
-    expect(accountsFailure([], 3)).toBeUndefined();
-    expect(accountsFailure([invalid], 3)).toEqual(
+    expect(accountsFailure([ok(PROD, 0), ok(DEV, 0), ok(QA, 0)], planErrors)).toBeUndefined();
+    expect(accountsFailure([failed(PROD, 'AccessDenied'), ok(DEV, 0)])).toEqual(
+      new CommandFailed('1 of 2 accounts failed: prod (111111111111): AccessDenied', 'failed'),
+    );
+    expect(accountsFailure([ok(PROD, 1), ok(DEV, 0), ok(QA, 0)], planErrors)).toEqual(
       new CommandFailed('1 of 3 accounts failed: prod (111111111111): 1 plan error', 'invalid'),
     );
-    expect(accountsFailure([invalid, broken], 2)).toEqual(
+    expect(accountsFailure([ok(PROD, 1), failed(DEV, 'Throttling: Rate exceeded')], planErrors)).toEqual(
       new CommandFailed(
         '2 of 2 accounts failed: prod (111111111111): 1 plan error; dev (222222222222): Throttling: Rate exceeded',
         'failed',
