@@ -203,14 +203,17 @@ const zodEnglishOnly = {
  * at load, which they have not (they define functions, classes and enums). Saying so lets the
  * bundler leave out every module whose exports nothing uses (here, exec, io and platform).
  */
-const ACTIONS_TOOLKIT = /node_modules\/@actions\/(core|exec|http-client|io)\//;
+const TOOLKIT_PACKAGES = '@actions/(core|exec|http-client|io)';
+/** A file of one of those packages. */
+const ACTIONS_TOOLKIT = new RegExp(`node_modules/${TOOLKIT_PACKAGES}/`);
+/** An import of one of them by name. */
+const ACTIONS_TOOLKIT_IMPORT = new RegExp(`^${TOOLKIT_PACKAGES}(/|$)`);
 const actionsToolkitWithoutSideEffects = {
   name: 'actions-toolkit-without-side-effects',
   setup(context) {
     context.onResolve({ filter: /.*/ }, async (args) => {
       if (args.pluginData === 'resolving' || args.namespace !== 'file') return undefined;
-      const fromOrToToolkit =
-        ACTIONS_TOOLKIT.test(args.importer) || /^@actions\/(core|exec|http-client|io)(\/|$)/.test(args.path);
+      const fromOrToToolkit = ACTIONS_TOOLKIT.test(args.importer) || ACTIONS_TOOLKIT_IMPORT.test(args.path);
       if (!fromOrToToolkit) return undefined;
       const result = await context.resolve(args.path, {
         kind: args.kind,
